@@ -1,0 +1,69 @@
+# ParticipAI. `make run` and `make test` each work alone on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PARTICIPAI := $(BIN)/participai
+VENDOR := src/participai/core/static/vendor
+
+.PHONY: run test test-fast bench lint format setup assets translations messages screenshots clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/activate
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.package-lock.json
+
+$(VENDOR)/.built: node_modules/.package-lock.json
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/uswds $(VENDOR)/htmx
+	cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/fonts \
+	      node_modules/@uswds/uswds/dist/img node_modules/@uswds/uswds/dist/js $(VENDOR)/uswds/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	touch $(VENDOR)/.built
+
+assets: $(VENDOR)/.built
+
+translations: $(BIN)/activate
+	$(PARTICIPAI) compiletranslations
+
+setup: $(BIN)/activate assets translations
+
+run: setup
+	$(PARTICIPAI) migrate --noinput
+	$(PARTICIPAI) demo
+	$(PARTICIPAI) serve
+
+test: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(PARTICIPAI) makemigrations --check --dry-run
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: setup
+	$(BIN)/pytest -n 2 -m "not browser"
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(BIN)/activate
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+# Refresh the .po catalogues from the source (needs GNU gettext's xgettext).
+messages: $(BIN)/activate
+	cd src/participai && ../../$(PARTICIPAI) makemessages -l es -l ca --no-obsolete --no-location
+
+screenshots: setup
+	$(BIN)/python docs/take_screenshots.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

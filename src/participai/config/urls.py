@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from participai.core import views as core_views
+
+from .api import api
+
+urlpatterns = [
+    path("", include("participai.procurements.urls.portal")),
+    path("workspace/", include("participai.procurements.urls.workspace")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", core_views.health, name="health"),
+]
+
+if settings.BENCH_FLOOR:
+    urlpatterns.append(path("bench/floor/<slug:slug>/", core_views.bench_floor))
+
+handler404 = "participai.core.views.not_found"
+handler403 = "participai.core.views.forbidden"

@@ -1,0 +1,193 @@
+"""Who may see and do what with a procurement.
+
+The rules are data: :data:`ROLE_RULES` names the roles granted each action,
+and an action that needs a stage feature is allowed only while the
+procurement's current stage enables it (``lifecycle.Stage.enables``). Views
+and the API reach procurements and documents only through the ``access_*``
+functions here; services call :func:`require` again before writing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from participai.accounts.models import Organisation, User
+from participai.accounts.roles import PROCUREMENT_TEAM, Role
+from participai.accounts.selectors import roles_by_organisation
+
+from . import lifecycle
+from .lifecycle import Feature
+from .models import Document, Procurement, ProcurementStatus
+
+
+class Action(StrEnum):
+    VIEW = "procurement.view"
+    CREATE = "procurement.create"
+    EDIT = "procurement.edit"
+    PUBLISH = "procurement.publish"
+    DECIDE_GATE = "gate.decide"
+    ADD_DOCUMENT = "document.add"
+    VIEW_AUDIT = "audit.view"
+
+
+ALL_ROLES = frozenset(Role)
+_LEADS = frozenset({Role.ORG_ADMIN, Role.PROCUREMENT_OFFICER, Role.PROJECT_LEAD})
+
+# Roles granted each action. ``None`` means "the roles the stage names"
+# (gate decisions: ``Stage.gate_deciders``).
+ROLE_RULES: dict[Action, frozenset[Role] | None] = {
+    Action.VIEW: ALL_ROLES,
+    Action.CREATE: _LEADS,
+    Action.EDIT: _LEADS,
+    Action.PUBLISH: frozenset({Role.ORG_ADMIN, Role.PROCUREMENT_OFFICER}),
+    Action.DECIDE_GATE: None,
+    Action.ADD_DOCUMENT: PROCUREMENT_TEAM,
+    Action.VIEW_AUDIT: frozenset({Role.ORG_ADMIN, Role.AUDITOR}),
+}
+
+# The stage feature an action needs, if any.
+STAGE_FEATURES: dict[Action, Feature] = {
+    Action.EDIT: Feature.EDIT_DEFINITION,
+    Action.DECIDE_GATE: Feature.GATE,
+    Action.ADD_DOCUMENT: Feature.DOCUMENTS,
+}
+
+# Actions that change the file: refused once the procurement is closed.
+WRITES_ON_PROCUREMENT = frozenset({Action.EDIT, Action.DECIDE_GATE, Action.ADD_DOCUMENT})
+
+
+def roles_allowed(action: Action, stage_key: str | None = None) -> frozenset[Role]:
+    rule = ROLE_RULES[action]
+    if rule is None:
+        if stage_key is None:
+            raise ValueError(f"{action} depends on the stage")
+        return lifecycle.stage(stage_key).gate_deciders
+    return rule
+
+
+def decide(
+    roles: frozenset[str],
+    action: Action,
+    *,
+    stage_key: str | None = None,
+    status: str = ProcurementStatus.ACTIVE,
+) -> bool:
+    """The whole rule, free of the database: may someone holding ``roles`` in
+    the procurement's organisation do ``action`` at ``stage_key``?"""
+    if not roles & roles_allowed(action, stage_key):
+        return False
+    feature = STAGE_FEATURES.get(action)
+    if feature is not None and (
+        stage_key is None or not lifecycle.stage(stage_key).enables_feature(feature)
+    ):
+        return False
+    return not (action in WRITES_ON_PROCUREMENT and status != ProcurementStatus.ACTIVE)
+
+
+def roles_in(user: User, organisation_id: int) -> frozenset[str]:
+    """The roles ``user`` holds in the organisation. Superusers get none for
+    free: they run the installation, not the public bodies on it."""
+    return roles_by_organisation(user).get(organisation_id, frozenset())
+
+
+def can(user: User, action: Action, procurement: Procurement) -> bool:
+    """May ``user`` do ``action`` on ``procurement`` now?"""
+    return decide(
+        roles_in(user, procurement.organisation_id),
+        action,
+        stage_key=procurement.stage,
+        status=procurement.status,
+    )
+
+
+def can_in_organisation(user: User, action: Action, organisation: Organisation) -> bool:
+    """For actions on the organisation itself (create a procurement, read its audit trail)."""
+    return decide(roles_in(user, organisation.id), action)
+
+
+def require(user: User, action: Action, procurement: Procurement) -> None:
+    """Raise ``PermissionDenied`` unless :func:`can`; services call it before writing."""
+    if not can(user, action, procurement):
+        raise PermissionDenied(f"You may not {action.value} at this stage.")
+
+
+def require_in_organisation(user: User, action: Action, organisation: Organisation) -> None:
+    if not can_in_organisation(user, action, organisation):
+        raise PermissionDenied(f"You may not {action.value} in {organisation}.")
+
+
+def is_member(user: User, organisation_id: int) -> bool:
+    return bool(roles_in(user, organisation_id))
+
+
+def visible_procurements(user: User) -> QuerySet[Procurement]:
+    """Published procurements, plus drafts of the user's own organisations."""
+    member_of = list(roles_by_organisation(user))
+    return Procurement.objects.filter(Q(is_published=True) | Q(organisation_id__in=member_of))
+
+
+def access_procurement(
+    user: User, slug: str, *, action: Action = Action.VIEW, for_update: bool = False
+) -> Procurement:
+    """The procurement ``slug`` for staff work by ``user``.
+
+    404 when the user is not a member of its organisation (whether or not it
+    exists or is published: staff pages of other bodies do not exist for
+    them); 403 when a member may see it but not do ``action`` now.
+    """
+    queryset = Procurement.objects.select_related("organisation")
+    if for_update:
+        queryset = queryset.select_for_update()
+    procurement = queryset.filter(slug=slug).first()
+    if procurement is None or not is_member(user, procurement.organisation_id):
+        raise Http404("No such procurement in your organisations.")
+    if action is not Action.VIEW:
+        require(user, action, procurement)
+    return procurement
+
+
+def access_public_procurement(user: User, slug: str) -> tuple[Procurement, bool]:
+    """The procurement ``slug`` as the public page shows it.
+
+    Returns ``(procurement, is_preview)``: published procurements are visible
+    to everyone; a draft only to members of its organisation, as a preview.
+    Anyone else gets a 404, so drafts cannot even be probed for.
+    """
+    procurement = Procurement.objects.select_related("organisation").filter(slug=slug).first()
+    if procurement is None:
+        raise Http404("No such procurement.")
+    if procurement.is_published:
+        return procurement, False
+    if is_member(user, procurement.organisation_id):
+        return procurement, True
+    raise Http404("No such procurement.")
+
+
+def access_document(user: User, procurement: Procurement, document_id: int) -> Document:
+    """A document of ``procurement`` that ``user`` may read.
+
+    Members of the organisation read every document; everyone else reads the
+    public documents of a published procurement.
+    """
+    document = Document.objects.filter(procurement=procurement, id=document_id).first()
+    if document is None:
+        raise Http404("No such document.")
+    if is_member(user, procurement.organisation_id):
+        return document
+    if procurement.is_published and document.is_public:
+        return document
+    raise Http404("No such document.")
+
+
+def access_organisation(user: User, slug: str, *, action: Action = Action.VIEW) -> Organisation:
+    """An organisation ``user`` belongs to; 404 otherwise, 403 if ``action`` is refused."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not is_member(user, organisation.id):
+        raise Http404("No such organisation among yours.")
+    if action is not Action.VIEW:
+        require_in_organisation(user, action, organisation)
+    return organisation

@@ -1,0 +1,531 @@
+"""Demo data: three public bodies, five procurements at different stages,
+staff in every role, and residents. Written for the demo by the ParticipAI
+team; the bodies and people are fictional.
+
+Everything goes through the services, so the demo has a real audit trail and
+every gate decision passed the same checks a real one would.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from participai.accounts import services as account_services
+from participai.accounts.models import Organisation, User
+from participai.accounts.roles import Role
+
+from . import services
+from .models import DocumentType, EntryRoute, GateOutcome, Procurement
+
+DEMO_PASSWORD = "participai-demo"
+MARKER_SLUG = "northbridge"
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    who: str
+
+
+NORTHBRIDGE_STAFF = [
+    ("nb-admin", "Grace", "Okafor", Role.ORG_ADMIN),
+    ("nb-officer", "Priya", "Raman", Role.PROCUREMENT_OFFICER),
+    ("nb-lead", "Tom", "Whitfield", Role.PROJECT_LEAD),
+    ("nb-data", "Aisha", "Bello", Role.DATA_EXPERT),
+    ("nb-legal", "Daniel", "Marsh", Role.LEGAL_OFFICER),
+    ("nb-moderator", "Hannah", "Lowe", Role.MODERATOR),
+    ("nb-facilitator", "Samuel", "Adeyemi", Role.FACILITATOR),
+    ("nb-evaluator", "Fiona", "Carr", Role.EVALUATOR),
+    ("nb-auditor", "Martin", "Grey", Role.AUDITOR),
+]
+VILANOVA_STAFF = [
+    ("vr-officer", "Laia", "Puig", Role.PROCUREMENT_OFFICER),
+    ("vr-lead", "Jordi", "Ferrer", Role.PROJECT_LEAD),
+    ("vr-auditor", "Núria", "Soler", Role.AUDITOR),
+]
+ALTAMIRA_STAFF = [
+    ("al-admin", "Carmen", "Ruiz", Role.ORG_ADMIN),
+    ("al-lead", "Javier", "Moreno", Role.PROJECT_LEAD),
+]
+RESIDENTS = [
+    ("resident-amal", "Amal H."),
+    ("resident-joan", "Joan"),
+    ("resident-ruth", "Ruth (carer)"),
+]
+
+
+def demo_logins() -> list[Login]:
+    logins = [Login("admin", "superuser (Django admin only)")]
+    for org_name, people in (
+        ("Northbridge City Council", NORTHBRIDGE_STAFF),
+        ("Vilanova del Riu", VILANOVA_STAFF),
+        ("Altamira", ALTAMIRA_STAFF),
+    ):
+        logins += [Login(username, f"{role.label} · {org_name}") for username, *_, role in people]
+    logins += [Login(username, f"resident ({display})") for username, display in RESIDENTS]
+    return logins
+
+
+def is_loaded() -> bool:
+    return Organisation.objects.filter(slug=MARKER_SLUG).exists()
+
+
+def _user(username: str, first: str, last: str, email_domain: str) -> User:
+    return account_services.user_create(
+        username=username,
+        password=DEMO_PASSWORD,
+        email=f"{username}@{email_domain}",
+        first_name=first,
+        last_name=last,
+    )
+
+
+def _step(
+    actor: User,
+    procurement: Procurement,
+    *,
+    documents: list[tuple[str, str, str]],
+    outcome: str,
+    rationale: str,
+    on: datetime.date,
+    deciders: list[User],
+    others: str = "",
+    return_to: str = "",
+) -> Procurement:
+    """Document the current stage, then take its gate decision."""
+    for title, doc_type, body in documents:
+        services.document_add(
+            actor=actor, procurement=procurement, title=title, document_type=doc_type, body=body
+        )
+    services.gate_decide(
+        actor=actor,
+        procurement=procurement,
+        outcome=outcome,
+        rationale=rationale,
+        decided_on=on,
+        deciders=deciders,
+        other_deciders=others,
+        return_to_stage=return_to,
+    )
+    procurement.refresh_from_db()
+    return procurement
+
+
+def _d(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+@transaction.atomic
+def load() -> list[Login]:
+    """Create the demo. Precondition: not loaded yet (see :func:`is_loaded`)."""
+    account_services.user_create(
+        username="admin", password=DEMO_PASSWORD, email="admin@example.org", is_superuser=True
+    )
+
+    northbridge = account_services.organisation_create(
+        actor=None,
+        name="Northbridge City Council",
+        slug="northbridge",
+        country="GB",
+        kind=Organisation.Kind.MUNICIPALITY,
+        description="A city council of 310,000 residents running adult social care, "
+        "council tax and local services.",
+    )
+    vilanova = account_services.organisation_create(
+        actor=None,
+        name="Ajuntament de Vilanova del Riu",
+        slug="vilanova",
+        country="ES",
+        kind=Organisation.Kind.MUNICIPALITY,
+        description="A municipality of 68,000 people on the Catalan coast.",
+    )
+    altamira = account_services.organisation_create(
+        actor=None,
+        name="Regional Government of Altamira",
+        slug="altamira",
+        country="ES",
+        kind=Organisation.Kind.REGION,
+        description="A regional government responsible for housing, energy and social services.",
+    )
+
+    staff: dict[str, User] = {}
+    for organisation, people in (
+        (northbridge, NORTHBRIDGE_STAFF),
+        (vilanova, VILANOVA_STAFF),
+        (altamira, ALTAMIRA_STAFF),
+    ):
+        for username, first, last, role in people:
+            staff[username] = _user(username, first, last, f"{organisation.slug}.example")
+            account_services.membership_grant(
+                actor=None, organisation=organisation, user=staff[username], role=role
+            )
+    for username, display in RESIDENTS:
+        account_services.user_create(
+            username=username,
+            password=DEMO_PASSWORD,
+            email=f"{username}@residents.example",
+            display_name=display,
+        )
+
+    _social_care_triage(northbridge, staff)
+    _council_tax_chatbot(northbridge, staff)
+    _traffic_signals(vilanova, staff)
+    _energy_poverty(altamira, staff)
+    _home_care_waiting(altamira, staff)
+
+    return demo_logins()
+
+
+TRIAGE_PROBLEM = """Adult social care in Northbridge receives about 1,400 referrals a month \
+from GPs, hospitals, families and residents themselves. Each is read by a duty social worker \
+who decides how urgent it is. Waiting times for a first contact have grown from 4 to 19 days \
+in two years, and two serious case reviews found that urgent referrals waited in the same \
+queue as routine ones.
+
+We need urgent referrals to reach a social worker the same day, and every resident to get a \
+first contact within seven days. We are **not** seeking a system that decides eligibility for \
+care: that decision stays with a qualified social worker."""
+
+TRIAGE_AFFECTED = """Older and disabled residents and their unpaid carers who are referred to \
+adult social care; duty social workers and their union; GPs and hospital discharge teams who \
+refer; advocacy organisations (Age UK Northbridge, the Deaf Centre)."""
+
+
+def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
+    officer, lead, legal = staff["nb-officer"], staff["nb-lead"], staff["nb-legal"]
+    p = services.procurement_create(
+        actor=lead,
+        organisation=org,
+        title="AI-assisted triage of adult social-care referrals",
+        mission="Every resident referred to adult social care gets a first contact within "
+        "seven days, and urgent cases the same day.",
+        problem_statement=TRIAGE_PROBLEM,
+        affected_people=TRIAGE_AFFECTED,
+        non_ai_alternatives="Hiring four more duty social workers (costed at £210,000 a year) "
+        "and a structured referral form were tried in 2024; the form cut incomplete referrals "
+        "by a third but did not shorten the queue. Both stay in place whatever is bought.",
+        entry_route=EntryRoute.FORMAL_TENDER,
+        estimated_value=Decimal("850000"),
+        currency="GBP",
+    )
+    services.procurement_record_impact_level(
+        actor=lead, procurement=p, level=3, source="demo: impact questionnaire, March 2026"
+    )
+    p = _step(
+        lead,
+        p,
+        documents=[
+            (
+                "Problem statement and referral data, 2023–2025",
+                DocumentType.NEEDS_ASSESSMENT,
+                "Monthly referrals, waiting times and outcomes by referral source, with the "
+                "findings of the two serious case reviews.",
+            )
+        ],
+        outcome=GateOutcome.PROCEED,
+        rationale="The problem is stated as an outcome (time to first contact), eligibility "
+        "decisions are out of scope, and the non-AI measures already taken are documented.",
+        on=_d("2026-01-20"),
+        deciders=[lead, officer],
+    )
+    services.procurement_publish(actor=officer, procurement=p)
+    p = _step(
+        lead,
+        p,
+        documents=[
+            (
+                "Algorithmic impact assessment and AI Act screening",
+                DocumentType.IMPACT_ASSESSMENT,
+                "Impact level III (high). Annex III area 5: access to essential public "
+                "services. A fundamental rights impact assessment is required before use.",
+            )
+        ],
+        outcome=GateOutcome.PROCEED,
+        rationale="High impact confirmed. Proceeding on condition that affected residents and "
+        "frontline social workers shape the requirements and sit on the evaluation panel.",
+        on=_d("2026-03-04"),
+        deciders=[lead, officer],
+        others="Data protection officer",
+    )
+    p = _step(
+        lead,
+        p,
+        documents=[
+            (
+                "Engagement plan: who takes part, when and how",
+                DocumentType.ENGAGEMENT_PLAN,
+                "Two workshops with residents who have used adult social care and their "
+                "carers (with the advocacy organisations); interviews with 12 duty social "
+                "workers; an online consultation on the draft requirements; two community "
+                "members on the evaluation panel.",
+            )
+        ],
+        outcome=GateOutcome.PROCEED,
+        rationale="The plan reaches people who are offline through the advocacy organisations "
+        "and gives the community a scoring voice in evaluation.",
+        on=_d("2026-04-15"),
+        deciders=[lead, officer],
+    )
+    p = _step(
+        officer,
+        p,
+        documents=[
+            (
+                "Market engagement notice and supplier questions",
+                DocumentType.MARKET_NOTICE,
+                "Open day for suppliers on 12 May 2026, observed by two members of the "
+                "community advisory group. 14 suppliers attended; questions and answers "
+                "are published.",
+            )
+        ],
+        outcome=GateOutcome.PROCEED,
+        rationale="Suppliers confirmed the outcome can be specified without naming a product; "
+        "several offered explainability of individual triage suggestions.",
+        on=_d("2026-05-28"),
+        deciders=[officer],
+    )
+    p = _step(
+        officer,
+        p,
+        documents=[
+            (
+                "Invitation to tender",
+                DocumentType.TENDER_NOTICE,
+                "Outcome-based requirements; responsible-AI criteria weigh 30 % of the "
+                "score; staggered payments tied to KPIs; audit rights that include "
+                "community members; an exit and data-handover plan.",
+            )
+        ],
+        outcome=GateOutcome.PROCEED,
+        rationale="Legal sign-off on clauses for data handover, audit and incident reporting. "
+        "Residents' priorities from the consultation are traced into the requirements.",
+        on=_d("2026-07-10"),
+        deciders=[officer, legal],
+    )
+    services.document_add(
+        actor=officer,
+        procurement=p,
+        title="Evaluation panel: membership and conflicts register",
+        document_type=DocumentType.OTHER,
+        is_public=False,
+        body="Five evaluators: two officers, one social worker, two community members. "
+        "Declarations of interest received from all five.",
+    )
+
+
+def _council_tax_chatbot(org: Organisation, staff: dict[str, User]) -> None:
+    officer, lead, legal = staff["nb-officer"], staff["nb-lead"], staff["nb-legal"]
+    p = services.procurement_create(
+        actor=lead,
+        organisation=org,
+        title="Council-tax enquiries chatbot",
+        mission="Residents get accurate answers about council tax at any hour, and phone lines "
+        "are free for people who need to talk to someone.",
+        problem_statement="Two thirds of the 9,000 monthly council-tax calls ask the same "
+        "twenty questions (due dates, discounts, moving home). Callers wait 25 minutes at peak "
+        "times, and people in arrears who need a payment plan wait behind them. We want simple "
+        "questions answered online, with a clear route to a person, and no decision about "
+        "anyone's account taken by the system.",
+        affected_people="Council-tax payers, especially people in arrears and people who do not "
+        "use the web; contact-centre staff.",
+        non_ai_alternatives="Rewriting the council-tax web pages (done in 2025) and a call-back "
+        "service. The chatbot only links to those pages and hands over to staff.",
+        entry_route=EntryRoute.FRAMEWORK,
+        estimated_value=Decimal("95000"),
+        currency="GBP",
+    )
+    services.procurement_record_impact_level(
+        actor=lead, procurement=p, level=1, source="demo: impact questionnaire, 2025"
+    )
+    steps = [
+        (
+            lead,
+            "Problem statement",
+            DocumentType.PROBLEM_STATEMENT,
+            "2025-02-03",
+            "Scope limited to general information; no access to individual accounts.",
+        ),
+        (
+            lead,
+            "Impact assessment",
+            DocumentType.IMPACT_ASSESSMENT,
+            "2025-02-24",
+            "Level I. Transparency duty under the AI Act: residents must be told they are talking "
+            "to an AI system.",
+        ),
+        (
+            lead,
+            "Engagement plan",
+            DocumentType.ENGAGEMENT_PLAN,
+            "2025-03-17",
+            "Light path: user testing with 20 residents, including five who rarely use the web.",
+        ),
+        (
+            officer,
+            "Framework call-off notice",
+            DocumentType.MARKET_NOTICE,
+            "2025-04-07",
+            "Call-off under the regional digital services framework.",
+        ),
+        (
+            officer,
+            "Call-off specification",
+            DocumentType.TENDER_NOTICE,
+            "2025-05-05",
+            "Answers only from the council's published pages; hand-over to a person on request.",
+        ),
+        (
+            officer,
+            "Evaluation report",
+            DocumentType.EVALUATION_REPORT,
+            "2025-06-02",
+            "Three framework suppliers compared; the winner scored highest on accessibility.",
+        ),
+        (
+            officer,
+            "User testing report",
+            DocumentType.EVALUATION_REPORT,
+            "2025-07-14",
+            "Residents found the hand-over to a person too hidden; fixed before launch.",
+        ),
+        (
+            officer,
+            "Signed call-off contract",
+            DocumentType.CONTRACT,
+            "2025-08-01",
+            "KPIs: answer accuracy ≥ 95 % on monthly samples; hand-over within one click.",
+        ),
+    ]
+    for actor, title, doc_type, on, body in steps:
+        if actor is lead and p.stage == "engagement_planning":
+            services.procurement_publish(actor=officer, procurement=p)
+        deciders = [actor] if actor is officer else [actor, officer]
+        if p.stage == "contract_negotiation":
+            deciders = [officer, legal]
+        p = _step(
+            actor,
+            p,
+            documents=[(title, doc_type, body)],
+            outcome=GateOutcome.PROCEED,
+            rationale=f"{title} reviewed and accepted. {body}",
+            on=_d(on),
+            deciders=deciders,
+        )
+    services.document_add(
+        actor=officer,
+        procurement=p,
+        title="Monitoring report, first quarter",
+        document_type=DocumentType.MONITORING_REPORT,
+        body="Accuracy 96.8 % on 400 sampled answers. Calls down 31 %. 12 complaints, "
+        "all about the chatbot not recognising Welsh place names; fixed in March.",
+    )
+
+
+def _traffic_signals(org: Organisation, staff: dict[str, User]) -> None:
+    officer, lead = staff["vr-officer"], staff["vr-lead"]
+    p = services.procurement_create(
+        actor=lead,
+        organisation=org,
+        title="Traffic-signal optimisation pilot",
+        mission="Safer and quicker journeys on the coastal road for people on foot, on bikes, "
+        "on buses and in cars.",
+        problem_statement="At the six junctions of the Passeig Marítim, buses lose up to 9 "
+        "minutes at peak times and pedestrians wait up to 110 seconds to cross. Fixed signal "
+        "timings were set in 2012 and do not follow the summer population, which doubles. We "
+        "want shorter waits for buses and pedestrians without more accidents.",
+        affected_people="Pedestrians (especially older people and children near the schools), "
+        "cyclists, bus users and drivers, residents of the seafront, the bus operator.",
+        non_ai_alternatives="Seasonal fixed timing plans drawn up by the traffic engineers.",
+        entry_route=EntryRoute.PILOT,
+        estimated_value=Decimal("180000"),
+    )
+    services.procurement_record_impact_level(
+        actor=lead, procurement=p, level=2, source="demo: impact questionnaire, 2024"
+    )
+    steps = [
+        (lead, "Problem statement", DocumentType.PROBLEM_STATEMENT, "2024-03-04"),
+        (lead, "Impact assessment", DocumentType.IMPACT_ASSESSMENT, "2024-03-25"),
+        (lead, "Engagement plan", DocumentType.ENGAGEMENT_PLAN, "2024-04-15"),
+        (officer, "Pilot notice", DocumentType.MARKET_NOTICE, "2024-05-06"),
+        (officer, "Pilot specification", DocumentType.TENDER_NOTICE, "2024-06-03"),
+        (officer, "Award report", DocumentType.EVALUATION_REPORT, "2024-07-01"),
+        (officer, "Pilot test results", DocumentType.EVALUATION_REPORT, "2024-09-30"),
+        (officer, "Pilot agreement", DocumentType.CONTRACT, "2024-10-21"),
+        (officer, "Monitoring reports, six months", DocumentType.MONITORING_REPORT, "2025-05-05"),
+    ]
+    for actor, title, doc_type, on in steps:
+        if p.stage == "engagement_planning":
+            services.procurement_publish(actor=officer, procurement=p)
+        p = _step(
+            actor,
+            p,
+            documents=[(title, doc_type, f"{title} for the traffic-signal pilot.")],
+            outcome=GateOutcome.PROCEED,
+            rationale=f"{title} reviewed by the mobility department and accepted.",
+            on=_d(on),
+            deciders=[actor],
+        )
+    _step(
+        officer,
+        p,
+        documents=[
+            (
+                "Review and lessons learned",
+                DocumentType.LESSONS_LEARNED,
+                "Bus delays fell by 22 %, but pedestrian waits **rose** at two junctions "
+                "near schools because the model optimised vehicle flow. The supplier could "
+                "not change the objective without a new licence, and signal data stayed in "
+                "its cloud. Lessons: write pedestrian outcomes into the KPIs; secure rights "
+                "to the data and the model's objective at contracting; involve the schools' "
+                "parents' associations in the pilot design.",
+            )
+        ],
+        outcome=GateOutcome.STOP,
+        rationale="The pilot worsened waiting times for pedestrians near two schools and the "
+        "contract gave the city no way to change the optimisation objective. Stopped at the "
+        "end of the pilot; signal timings return to seasonal fixed plans.",
+        on=_d("2025-06-16"),
+        deciders=[officer, lead],
+        others="Mobility committee of the city council",
+    )
+
+
+def _energy_poverty(org: Organisation, staff: dict[str, User]) -> None:
+    services.procurement_create(
+        actor=staff["al-lead"],
+        organisation=org,
+        title="Finding households at risk of energy poverty",
+        mission="No household in Altamira goes without heating or light because it did not "
+        "know about the help it is entitled to.",
+        problem_statement="About 40 % of households eligible for the regional energy bonus "
+        "never apply. Social services learn of them when supplies are cut.",
+        affected_people="",
+        entry_route=EntryRoute.OTHER,
+    )
+
+
+def _home_care_waiting(org: Organisation, staff: dict[str, User]) -> None:
+    lead, admin = staff["al-lead"], staff["al-admin"]
+    p = services.procurement_create(
+        actor=lead,
+        organisation=org,
+        title="Shorter waits for home-care assessments",
+        mission="People who need care at home are assessed within 30 days of asking.",
+        problem_statement="Requests for a dependency assessment wait on average 147 days. "
+        "Assessors spend a third of their time on scheduling and travel. The region is "
+        "considering scheduling software, some of it marketed with AI route planning, and "
+        "wants residents, carers and assessors to define the problem first: what matters most "
+        "to the people waiting, and what the assessors need, before any product is discussed. "
+        "A hearing with carers' associations is planned.",
+        affected_people="People waiting for a dependency assessment and their families; "
+        "assessors; home-care providers.",
+        non_ai_alternatives="More assessors; assessments by video for reviews; grouping visits "
+        "by district by hand.",
+        entry_route=EntryRoute.FORMAL_TENDER,
+        estimated_value=Decimal("420000"),
+    )
+    services.procurement_publish(actor=admin, procurement=p)

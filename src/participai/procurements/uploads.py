@@ -1,0 +1,107 @@
+"""What an uploaded document may be. Pure: no Django import.
+
+The extension must be on the list, the size under the limit, and the first
+bytes must be what that extension claims, so a renamed executable or an HTML
+page called ``report.pdf`` is refused with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    extension: str
+    content_type: str
+    label: str
+    magic: tuple[bytes, ...] = ()
+    text: bool = False
+
+
+KINDS: dict[str, FileKind] = {
+    kind.extension: kind
+    for kind in (
+        FileKind(".pdf", "application/pdf", "PDF", (b"%PDF-",)),
+        FileKind(
+            ".docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "Word document",
+            (ZIP_MAGIC,),
+        ),
+        FileKind(
+            ".xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "Excel workbook",
+            (ZIP_MAGIC,),
+        ),
+        FileKind(
+            ".odt", "application/vnd.oasis.opendocument.text", "OpenDocument text", (ZIP_MAGIC,)
+        ),
+        FileKind(
+            ".ods",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            "OpenDocument spreadsheet",
+            (ZIP_MAGIC,),
+        ),
+        FileKind(".png", "image/png", "PNG image", (b"\x89PNG\r\n\x1a\n",)),
+        FileKind(".jpg", "image/jpeg", "JPEG image", (b"\xff\xd8\xff",)),
+        FileKind(".jpeg", "image/jpeg", "JPEG image", (b"\xff\xd8\xff",)),
+        FileKind(".csv", "text/csv", "CSV", text=True),
+        FileKind(".txt", "text/plain", "plain text", text=True),
+        FileKind(".md", "text/markdown", "Markdown", text=True),
+    )
+}
+ALLOWED_EXTENSIONS = tuple(sorted(KINDS))
+
+
+class UploadRejected(ValueError):
+    """The upload is not accepted; ``str(error)`` says why, for the uploader."""
+
+
+def _extension(filename: str) -> str:
+    name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    if "." not in name:
+        return ""
+    return "." + name.rsplit(".", 1)[-1].lower()
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the sample is still text.
+        return error.start >= len(head) - 3
+    return True
+
+
+def check_upload(*, filename: str, size: int, head: bytes, max_bytes: int) -> FileKind:
+    """Return the kind of an acceptable upload or raise :class:`UploadRejected`.
+
+    ``head`` is the first bytes of the file (at least 8 KiB when available).
+    """
+    extension = _extension(filename)
+    kind = KINDS.get(extension)
+    if kind is None:
+        shown = extension or "no extension"
+        raise UploadRejected(
+            f"Files of type {shown} are not accepted. Accepted: {', '.join(ALLOWED_EXTENSIONS)}."
+        )
+    if size <= 0:
+        raise UploadRejected("The file is empty.")
+    if size > max_bytes:
+        raise UploadRejected(
+            f"The file is {size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.0f} MB."
+        )
+    if kind.text:
+        if not _looks_like_text(head):
+            raise UploadRejected(f"The file is named {extension} but is not UTF-8 text.")
+    elif not any(head.startswith(magic) for magic in kind.magic):
+        raise UploadRejected(
+            f"The file is named {extension} but its content is not a {kind.label}."
+        )
+    return kind
