@@ -14,6 +14,8 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participai.accounts.models import Organisation, User
 from participai.accounts.roles import PROCUREMENT_TEAM, Role
@@ -32,6 +34,21 @@ class Action(StrEnum):
     DECIDE_GATE = "gate.decide"
     ADD_DOCUMENT = "document.add"
     VIEW_AUDIT = "audit.view"
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS[self])
+
+
+ACTION_LABELS = {
+    Action.VIEW: gettext_lazy("see this procurement"),
+    Action.CREATE: gettext_lazy("open a procurement"),
+    Action.EDIT: gettext_lazy("edit the mission and problem"),
+    Action.PUBLISH: gettext_lazy("publish the procurement"),
+    Action.DECIDE_GATE: gettext_lazy("take the gate decision"),
+    Action.ADD_DOCUMENT: gettext_lazy("add documents"),
+    Action.VIEW_AUDIT: gettext_lazy("read the audit trail"),
+}
 
 
 ALL_ROLES = frozenset(Role)
@@ -112,12 +129,18 @@ def can_in_organisation(user: User, action: Action, organisation: Organisation) 
 def require(user: User, action: Action, procurement: Procurement) -> None:
     """Raise ``PermissionDenied`` unless :func:`can`; services call it before writing."""
     if not can(user, action, procurement):
-        raise PermissionDenied(f"You may not {action.value} at this stage.")
+        raise PermissionDenied(
+            _("Your roles do not allow you to %(action)s at this stage (%(stage)s).")
+            % {"action": action.label, "stage": procurement.current_stage.name}
+        )
 
 
 def require_in_organisation(user: User, action: Action, organisation: Organisation) -> None:
     if not can_in_organisation(user, action, organisation):
-        raise PermissionDenied(f"You may not {action.value} in {organisation}.")
+        raise PermissionDenied(
+            _("Your roles do not allow you to %(action)s in %(organisation)s.")
+            % {"action": action.label, "organisation": organisation.name}
+        )
 
 
 def is_member(user: User, organisation_id: int) -> bool:

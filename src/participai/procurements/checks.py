@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Document, Procurement
 
@@ -78,7 +78,9 @@ def run_checks(keys: Iterable[str], context: GateContext) -> list[CheckResult]:
 def _problem_statement_written(context: GateContext) -> tuple[bool, str]:
     length = len(context.procurement.problem_statement.strip())
     if length >= MIN_PROBLEM_STATEMENT_CHARS:
-        return True, _("%(count)d characters.") % {"count": length}
+        return True, ngettext("%(count)d character.", "%(count)d characters.", length) % {
+            "count": length
+        }
     return False, _("Describe the problem in at least %(min)d characters (now %(count)d).") % {
         "min": MIN_PROBLEM_STATEMENT_CHARS,
         "count": length,
@@ -103,7 +105,9 @@ def _alternatives_considered(context: GateContext) -> tuple[bool, str]:
 def _stage_document_present(context: GateContext) -> tuple[bool, str]:
     count = len(context.stage_documents)
     if count:
-        return True, _("%(count)d document(s) in this stage.") % {"count": count}
+        return True, ngettext(
+            "%(count)d document in this stage.", "%(count)d documents in this stage.", count
+        ) % {"count": count}
     return False, _("Add at least one document or text to this stage.")
 
 

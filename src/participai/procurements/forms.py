@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from participai.accounts.models import Organisation, User
@@ -100,7 +101,10 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         required=False,
-        help_text=_("Accepted: %(types)s.") % {"types": ", ".join(ALLOWED_EXTENSIONS)},
+        help_text=format_lazy(
+            _("Accepted: {types}. The file keeps its name for downloads."),
+            types=", ".join(ALLOWED_EXTENSIONS),
+        ),
     )
     body = forms.CharField(
         label=_("Or write the text"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from participai.accounts.models import Organisation
 from participai.core.models import TimeStampedModel
@@ -21,7 +22,7 @@ class EntryRoute(models.TextChoices):
     PILOT = "extended_pilot", _("Extended pilot")
     UPDATE = "software_update", _("Update of existing software")
     FREE_TOOL = "free_tool", _("Free tool")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("entry route", "Other")
 
 
 class ProcurementStatus(models.TextChoices):
@@ -230,7 +231,7 @@ class DocumentType(models.TextChoices):
     MONITORING_REPORT = "monitoring_report", _("Monitoring report")
     LESSONS_LEARNED = "lessons_learned", _("Lessons learned")
     MINUTES = "minutes", _("Minutes of a meeting")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("document type", "Other")
 
 
 def document_upload_to(instance: Document, filename: str) -> str:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from participai.accounts.models import User
 
@@ -34,8 +35,13 @@ def send_gate_decision_notice(*, decision_id: int) -> int:
     )
     if not recipients:
         return 0
+    # People have no language preference yet, so messages use the
+    # installation's language.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = f"[ParticipAI] {procurement.title}: {decision}"
+        subject = _("[ParticipAI] %(title)s: %(decision)s") % {
+            "title": procurement.title,
+            "decision": decision,
+        }
         body = render_to_string(
             "procurements/email/gate_decision.txt",
             {"decision": decision, "procurement": procurement},

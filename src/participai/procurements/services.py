@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participai.accounts.models import Organisation, User
 from participai.core.audit import audit_record
@@ -42,6 +43,15 @@ from .selectors import gate_checklist
 from .uploads import UploadRejected, check_upload
 
 MIN_RATIONALE_CHARS = 20
+UPLOAD_MESSAGES = {
+    "type": gettext_lazy("Files of type %(extension)s are not accepted. Accepted: %(accepted)s."),
+    "empty": gettext_lazy("The file is empty."),
+    "size": gettext_lazy("The file is %(size)s MB; the limit is %(limit)s MB."),
+    "not_text": gettext_lazy("The file is named %(extension)s but is not UTF-8 text."),
+    "content": gettext_lazy(
+        "The file is named %(extension)s but its content is not of that type (%(kind)s)."
+    ),
+}
 EDITABLE_FIELDS = (
     "title",
     "mission",
@@ -403,7 +413,7 @@ def document_add(
                 filename=filename, size=size, head=head, max_bytes=settings.DOCUMENT_MAX_BYTES
             )
         except UploadRejected as rejected:
-            errors["file"] = str(rejected)
+            errors["file"] = str(UPLOAD_MESSAGES[rejected.code]) % rejected.params
         else:
             document.sha256 = sha256
             document.size = size

@@ -58,7 +58,14 @@ ALLOWED_EXTENSIONS = tuple(sorted(KINDS))
 
 
 class UploadRejected(ValueError):
-    """The upload is not accepted; ``str(error)`` says why, for the uploader."""
+    """The upload is not accepted. ``code`` says why and ``params`` fill in the
+    message, so the caller can word it in the uploader's language;
+    ``str(error)`` is the English wording."""
+
+    def __init__(self, message: str, code: str = "", **params: object):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def _extension(filename: str) -> str:
@@ -87,21 +94,36 @@ def check_upload(*, filename: str, size: int, head: bytes, max_bytes: int) -> Fi
     extension = _extension(filename)
     kind = KINDS.get(extension)
     if kind is None:
-        shown = extension or "no extension"
+        accepted = ", ".join(ALLOWED_EXTENSIONS)
+        shown = extension or "(none)"
         raise UploadRejected(
-            f"Files of type {shown} are not accepted. Accepted: {', '.join(ALLOWED_EXTENSIONS)}."
+            f"Files of type {shown} are not accepted. Accepted: {accepted}.",
+            "type",
+            extension=shown,
+            accepted=accepted,
         )
     if size <= 0:
-        raise UploadRejected("The file is empty.")
+        raise UploadRejected("The file is empty.", "empty")
     if size > max_bytes:
+        size_mb, limit_mb = f"{size / 1_048_576:.1f}", f"{max_bytes / 1_048_576:.0f}"
         raise UploadRejected(
-            f"The file is {size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.0f} MB."
+            f"The file is {size_mb} MB; the limit is {limit_mb} MB.",
+            "size",
+            size=size_mb,
+            limit=limit_mb,
         )
     if kind.text:
         if not _looks_like_text(head):
-            raise UploadRejected(f"The file is named {extension} but is not UTF-8 text.")
+            raise UploadRejected(
+                f"The file is named {extension} but is not UTF-8 text.",
+                "not_text",
+                extension=extension,
+            )
     elif not any(head.startswith(magic) for magic in kind.magic):
         raise UploadRejected(
-            f"The file is named {extension} but its content is not a {kind.label}."
+            f"The file is named {extension} but its content is not a {kind.label}.",
+            "content",
+            extension=extension,
+            kind=kind.label,
         )
     return kind

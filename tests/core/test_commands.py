@@ -1,0 +1,164 @@
+"""The console commands: demo, audit verify (see test_audit), serve, the task
+worker and the translation compiler."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from participai.accounts.models import Membership, Organisation, User
+from participai.accounts.roles import Role
+from participai.core.audit import audit_verify
+from participai.procurements.models import GateOutcome, Procurement, ProcurementStatus
+
+
+@pytest.fixture
+def demo_loaded(db, capsys):
+    call_command("demo")
+    return capsys.readouterr().out
+
+
+def test_demo_loads_a_coherent_story(demo_loaded):
+    assert Organisation.objects.count() >= 3
+    assert len({p.stage for p in Procurement.objects.all()}) >= 4
+    triage = Procurement.objects.get(slug="ai-assisted-triage-of-adult-social-care-referrals")
+    assert (triage.stage, triage.impact_level, triage.is_published) == (
+        "vendor_evaluation",
+        3,
+        True,
+    )
+    chatbot = Procurement.objects.get(slug="council-tax-enquiries-chatbot")
+    assert (chatbot.stage, chatbot.impact_level) == ("contract_monitoring", 1)
+    signals = Procurement.objects.get(slug="traffic-signal-optimisation-pilot")
+    assert signals.status == ProcurementStatus.STOPPED
+    assert signals.decisions.last().outcome == GateOutcome.STOP
+    assert signals.documents.filter(document_type="lessons_learned").exists()
+    assert Procurement.objects.filter(is_published=False, stage="problem_definition").exists()
+
+
+def test_demo_has_staff_in_every_role_and_residents(demo_loaded):
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    residents = User.objects.filter(memberships__isnull=True, is_superuser=False)
+    assert residents.count() >= 3
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_prints_logins_and_its_audit_chain_verifies(demo_loaded):
+    assert "participai-demo" in demo_loaded
+    assert "nb-officer" in demo_loaded and "resident-amal" in demo_loaded
+    assert audit_verify().ok
+
+
+def test_demo_loads_once(demo_loaded, capsys):
+    count = Procurement.objects.count()
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "already loaded" in out
+    assert "nb-officer" in out
+    assert Procurement.objects.count() == count
+
+
+def test_demo_logins_work(demo_loaded, client):
+    assert client.login(username="nb-officer", password="participai-demo")
+    assert b"AI-assisted triage" in client.get("/workspace/").content
+
+
+def test_queued_task_is_run_by_the_database_worker(
+    transactional_db, make_procurement, officer, mailoutbox
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from participai.procurements import services
+    from participai.procurements.tasks import notify_gate_decision
+
+    decision = services.gate_decide(
+        actor=officer,
+        procurement=make_procurement(),
+        outcome=GateOutcome.REVISE,
+        rationale="More work needed on the affected people.",
+    )
+    mailoutbox.clear()  # the default backend in tests runs tasks at once
+    notify_gate_decision.using(backend="database").enqueue(decision_id=decision.pk)
+    assert DBTaskResult.objects.get().status == "READY"
+    assert mailoutbox == []
+    call_command("db_worker", "--batch", "--no-startup-delay", "--backend", "database")
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert [m.to for m in mailoutbox] == [[officer.email]]
+
+
+def test_compiletranslations_writes_mo_files(tmp_path, settings):
+    po_dir = tmp_path / "xx" / "LC_MESSAGES"
+    po_dir.mkdir(parents=True)
+    (po_dir / "django.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Stop"\nmsgstr "Atura"\n',
+        encoding="utf-8",
+    )
+    settings.LOCALE_PATHS = [tmp_path]
+    call_command("compiletranslations")
+    import gettext
+
+    with (po_dir / "django.mo").open("rb") as handle:
+        assert gettext.GNUTranslations(handle).gettext("Stop") == "Atura"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _participai(*args: str, env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "participai.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        **kwargs,
+    )
+
+
+def test_serve_runs_web_and_worker_until_stopped(tmp_path: Path):
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(PARTICIPAI_DATA_DIR=str(tmp_path), PARTICIPAI_ENV="development")
+    _participai("migrate", "--noinput", env=env)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "participai.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert body is not None, "the web server did not answer"
+        assert '"database": true' in body
+        worker = subprocess.run(
+            ["pgrep", "-f", "participai.cli db_worker"], capture_output=True, text=True
+        )
+        assert worker.stdout.strip(), "the task worker is not running"
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert server.returncode == 0, output
+    assert f"http://127.0.0.1:{port}/ (web, worker)" in output
