@@ -1,0 +1,78 @@
+"""Take the README's screenshots from a fresh demo installation.
+
+Usage: ``make screenshots``. Starts its own server on a free loopback port with
+a temporary data directory, so it never touches var/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(PARTICIPAI_DATA_DIR=data_dir, PARTICIPAI_ENV="development")
+        cli = [sys.executable, "-m", "participai.cli"]
+        subprocess.run([*cli, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+        subprocess.run([*cli, "demo"], env=env, check=True, capture_output=True)
+        port = free_port()
+        server = subprocess.Popen(
+            [*cli, "serve", "--no-worker", "--port", str(port), "--workers", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            shoot(base)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def shoot(base: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/")
+        page.screenshot(path=OUT / "portal.png", full_page=False)
+        page.goto(f"{base}/p/ai-assisted-triage-of-adult-social-care-referrals/")
+        page.screenshot(path=OUT / "procurement.png", full_page=False)
+        page.goto(f"{base}/accounts/login/")
+        page.fill("#id_username", "nb-officer")
+        page.fill("#id_password", "participai-demo")
+        page.click("button[type=submit]:has-text('Log in')")
+        page.goto(f"{base}/workspace/")
+        page.screenshot(path=OUT / "workspace.png", full_page=False)
+        browser.close()
+    print(f"Screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
