@@ -186,7 +186,7 @@ if ENV == "test":
     TASKS["database"] = _TASK_BACKENDS["database"]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 if TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 
 # Email: EMAIL_URL such as smtp://user:pass@host:587?tls=1, or console:// / file://

@@ -61,7 +61,8 @@ class GateDecisionForm(forms.Form):
     )
     decided_on = forms.DateField(
         label=_("Date of the decision"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input only understands ISO dates, whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     deciders = forms.ModelMultipleChoiceField(
         label=_("Taken by"),
