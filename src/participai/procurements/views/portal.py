@@ -32,7 +32,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "procurements/portal/home.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": any(filters.values())},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(filters.values()),
+        },
     )
 
 
