@@ -63,8 +63,7 @@ def membership_grant(
             organisation_id=organisation.id,
             data={"user": user.username, "role": role},
         )
-    if hasattr(user, "_participai_roles"):
-        del user._participai_roles
+    user.__dict__.pop("_participai_roles", None)
     return membership
 
 
@@ -79,6 +78,8 @@ def membership_revoke(*, actor: User | None, membership: Membership) -> None:
         data={"user": membership.user.username, "role": membership.role},
     )
     membership.delete()
+    # Roles are cached on the user object for the request; forget them.
+    membership.user.__dict__.pop("_participai_roles", None)
 
 
 @transaction.atomic

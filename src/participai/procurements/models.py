@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from participai.accounts.models import Organisation
 from participai.core.models import TimeStampedModel
+from participai.core.text import fold
 
 from . import lifecycle
 
@@ -113,6 +116,12 @@ class Procurement(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    search_text = models.TextField(
+        editable=False,
+        default="",
+        help_text="Title, mission, problem and organisation, case- and accent-folded, so "
+        "that 'avila' finds 'Ávila' on every database.",
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -135,6 +144,15 @@ class Procurement(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(
+            " ".join((self.title, self.mission, self.problem_statement, self.organisation.name))
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def current_stage(self) -> lifecycle.Stage:
@@ -285,3 +303,13 @@ class Document(models.Model):
     @property
     def is_file(self) -> bool:
         return bool(self.file)
+
+
+@receiver(m2m_changed, sender=GateDecision.deciders.through)
+def _deciders_are_immutable(sender, instance, action, reverse, **kwargs) -> None:
+    """Who took a decision is part of the decision: it is set once, by the
+    service that records it, and never changed afterwards."""
+    if action not in {"pre_add", "pre_remove", "pre_clear"}:
+        return
+    if reverse or action != "pre_add" or instance.deciders.exists():
+        raise GateDecision.Immutable("who took a gate decision cannot be changed")

@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from participai.accounts.models import User
 from participai.accounts.selectors import roles_by_organisation
+from participai.core.text import fold
 
 from . import lifecycle
 from .checks import CheckResult, GateContext, run_checks
@@ -30,13 +31,8 @@ def public_procurements(
     Unknown filter values match nothing rather than being ignored."""
     queryset = Procurement.objects.filter(is_published=True).select_related("organisation")
     if q:
-        for term in q.split()[:8]:
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(mission__icontains=term)
-                | Q(problem_statement__icontains=term)
-                | Q(organisation__name__icontains=term)
-            )
+        for term in fold(q).split()[:8]:
+            queryset = queryset.filter(search_text__contains=term)
     if organisation:
         queryset = queryset.filter(organisation__slug=organisation)
     if phase:

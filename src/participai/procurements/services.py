@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.conf import settings
@@ -43,10 +43,12 @@ from .selectors import gate_checklist
 from .uploads import UploadRejected, check_upload
 
 MIN_RATIONALE_CHARS = 20
+OTHER_DECIDERS_MAX = GateDecision._meta.get_field("other_deciders").max_length
+TITLE_MAX = Document._meta.get_field("title").max_length
 UPLOAD_MESSAGES = {
     "type": gettext_lazy("Files of type %(extension)s are not accepted. Accepted: %(accepted)s."),
     "empty": gettext_lazy("The file is empty."),
-    "size": gettext_lazy("The file is %(size)s MB; the limit is %(limit)s MB."),
+    "size": gettext_lazy("The file is %(size)s; the limit is %(limit)s."),
     "not_text": gettext_lazy("The file is named %(extension)s but is not UTF-8 text."),
     "content": gettext_lazy(
         "The file is named %(extension)s but its content is not of that type (%(kind)s)."
@@ -84,8 +86,12 @@ def _validate_definition(values: dict[str, Any]) -> None:
     if values.get("entry_route") not in EntryRoute.values:
         errors["entry_route"] = _("Choose how the AI would enter.")
     value = values.get("estimated_value")
-    if value is not None and Decimal(value) < 0:
-        errors["estimated_value"] = _("The estimated value cannot be negative.")
+    if value is not None:
+        try:
+            if Decimal(value) < 0:
+                errors["estimated_value"] = _("The estimated value cannot be negative.")
+        except (InvalidOperation, TypeError, ValueError):
+            errors["estimated_value"] = _("Give the estimated value as a number.")
     currency = values.get("currency", "EUR")
     if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
         errors["currency"] = _("Use a three-letter currency code such as EUR.")
@@ -258,7 +264,7 @@ def gate_decide(
     require(actor, Action.DECIDE_GATE, procurement)
     today = timezone.localdate()
     decided_on = decided_on or today
-    deciders = list(deciders) if deciders else [actor]
+    deciders = list(dict.fromkeys(deciders)) if deciders else [actor]
     errors: dict[str, str] = {}
     if outcome not in GateOutcome.values:
         errors["outcome"] = _("Choose proceed, revise, stop or do not use AI.")
@@ -274,7 +280,16 @@ def gate_decide(
         errors["decided_on"] = _(
             "This procurement already has a decision dated %(date)s; a new one cannot be earlier."
         ) % {"date": last[0].isoformat()}
-    outsiders = [user for user in deciders if not is_member(user, procurement.organisation_id)]
+    other_deciders = clean_plain(other_deciders)
+    if len(other_deciders) > OTHER_DECIDERS_MAX:
+        errors["other_deciders"] = _("Keep this under %(n)d characters.") % {
+            "n": OTHER_DECIDERS_MAX
+        }
+    outsiders = [
+        user
+        for user in deciders
+        if not (user.is_active and is_member(user, procurement.organisation_id))
+    ]
     if outsiders:
         errors["deciders"] = _(
             "Only members of %(org)s can be named here; name others under 'also taken by'."
@@ -300,7 +315,7 @@ def gate_decide(
         outcome=outcome,
         rationale=rationale,
         decided_on=decided_on,
-        other_deciders=clean_plain(other_deciders),
+        other_deciders=other_deciders,
         return_to_stage=return_to_stage,
         checks=[check.as_dict() for check in checks],
         recorded_by=actor,
@@ -390,6 +405,8 @@ def document_add(
     body = (body or "").strip()
     if not title:
         errors["title"] = _("Give the document a title.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("Keep the title under %(n)d characters.") % {"n": TITLE_MAX}
     if document_type not in DocumentType.values:
         errors["document_type"] = _("Choose a document type.")
     if upload is None and not body:

@@ -7,6 +7,7 @@ page called ``report.pdf`` is refused with a reason a person can act on.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -75,15 +76,24 @@ def _extension(filename: str) -> str:
     return "." + name.rsplit(".", 1)[-1].lower()
 
 
-def _looks_like_text(head: bytes) -> bool:
+def _looks_like_text(head: bytes, *, complete: bool) -> bool:
+    """Is ``head`` UTF-8 text? When it is only the start of the file
+    (``complete=False``), a multi-byte character cut at its end is allowed."""
     if b"\x00" in head:
         return False
     try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut at the end of the sample is still text.
-        return error.start >= len(head) - 3
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+    except UnicodeDecodeError:
+        return False
     return True
+
+
+def human_size(count: int) -> str:
+    """``count`` bytes as a person reads it: '25 MB', '1.5 MB', '2 KB', '512 bytes'."""
+    for unit, factor in (("MB", 1_048_576), ("KB", 1024)):
+        if count >= factor:
+            return f"{count / factor:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{count} bytes"
 
 
 def check_upload(*, filename: str, size: int, head: bytes, max_bytes: int) -> FileKind:
@@ -105,15 +115,15 @@ def check_upload(*, filename: str, size: int, head: bytes, max_bytes: int) -> Fi
     if size <= 0:
         raise UploadRejected("The file is empty.", "empty")
     if size > max_bytes:
-        size_mb, limit_mb = f"{size / 1_048_576:.1f}", f"{max_bytes / 1_048_576:.0f}"
+        shown_size, shown_limit = human_size(size), human_size(max_bytes)
         raise UploadRejected(
-            f"The file is {size_mb} MB; the limit is {limit_mb} MB.",
+            f"The file is {shown_size}; the limit is {shown_limit}.",
             "size",
-            size=size_mb,
-            limit=limit_mb,
+            size=shown_size,
+            limit=shown_limit,
         )
     if kind.text:
-        if not _looks_like_text(head):
+        if not _looks_like_text(head, complete=size <= len(head)):
             raise UploadRejected(
                 f"The file is named {extension} but is not UTF-8 text.",
                 "not_text",
