@@ -94,6 +94,45 @@ def test_queued_task_is_run_by_the_database_worker(
     assert [m.to for m in mailoutbox] == [[officer.email]]
 
 
+def test_queued_task_is_run_by_an_rq_worker(db, make_procurement, officer, mailoutbox):
+    """The scaled-out path: RQ on Redis, as the README's deployment describes."""
+    import django_rq
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from participai.procurements import services
+    from participai.procurements.tasks import notify_gate_decision
+
+    queue = django_rq.get_queue("default")
+    try:
+        queue.empty()
+    except RedisConnectionError:
+        pytest.fail("Redis is not reachable at TEST_REDIS_URL (redis://127.0.0.1:6379/15)")
+    decision = services.gate_decide(
+        actor=officer,
+        procurement=make_procurement(),
+        outcome=GateOutcome.REVISE,
+        rationale="More work needed on the affected people.",
+    )
+    mailoutbox.clear()
+    result = notify_gate_decision.using(backend="rq").enqueue(decision_id=decision.pk)
+    assert queue.count == 1
+    # SimpleWorker runs the job in this process, inside the test's transaction.
+    call_command(
+        "rqworker",
+        "default",
+        "--burst",
+        "--worker-class",
+        "rq.worker.SimpleWorker",
+        "--job-class",
+        "django_tasks_rq.Job",
+    )
+    assert queue.count == 0
+    result.refresh()
+    assert result.status == "SUCCESSFUL"
+    assert result.return_value == 1
+    assert [m.to for m in mailoutbox] == [[officer.email]]
+
+
 def test_compiletranslations_writes_mo_files(tmp_path, settings):
     po_dir = tmp_path / "xx" / "LC_MESSAGES"
     po_dir.mkdir(parents=True)

@@ -181,11 +181,14 @@ _TASK_BACKENDS = {
 if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
-if ENV == "test":
-    # Tests run tasks immediately, and drive the real worker through this alias.
-    TASKS["database"] = _TASK_BACKENDS["database"]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-if TASKS_BACKEND == "rq":
+if ENV == "test":
+    # Tests run tasks immediately, and drive the real workers through these
+    # aliases (RQ on a database of its own, away from other users of Redis).
+    TASKS["database"] = _TASK_BACKENDS["database"]
+    TASKS["rq"] = _TASK_BACKENDS["rq"]
+    REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+if any(config is _TASK_BACKENDS["rq"] for config in TASKS.values()):
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 

@@ -53,7 +53,8 @@ class Command(BaseCommand):
             processes["worker"] = subprocess.Popen(worker)
         elif not no_worker and settings.TASKS_BACKEND == "rq":
             self.stdout.write(
-                "TASKS_BACKEND=rq: start workers with `participai rqworker default`."
+                "TASKS_BACKEND=rq: start workers with "
+                "`participai rqworker default --job-class django_tasks_rq.Job`."
             )
         self.stdout.write(
             self.style.SUCCESS(f"ParticipAI on http://{host}:{port}/ ({', '.join(processes)})")
