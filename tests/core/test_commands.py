@@ -94,7 +94,9 @@ def test_queued_task_is_run_by_the_database_worker(
     assert [m.to for m in mailoutbox] == [[officer.email]]
 
 
-def test_queued_task_is_run_by_an_rq_worker(db, make_procurement, officer, mailoutbox):
+def test_queued_task_is_run_by_an_rq_worker(
+    transactional_db, make_procurement, officer, mailoutbox
+):
     """The scaled-out path: RQ on Redis, as the README's deployment describes."""
     import django_rq
     from redis.exceptions import ConnectionError as RedisConnectionError
@@ -116,7 +118,8 @@ def test_queued_task_is_run_by_an_rq_worker(db, make_procurement, officer, mailo
     mailoutbox.clear()
     result = notify_gate_decision.using(backend="rq").enqueue(decision_id=decision.pk)
     assert queue.count == 1
-    # SimpleWorker runs the job in this process, inside the test's transaction.
+    # SimpleWorker runs the job in this process; it closes database connections
+    # between jobs, so the data it reads must be committed (transactional_db).
     call_command(
         "rqworker",
         "default",
