@@ -130,7 +130,7 @@ def require(user: User, action: Action, procurement: Procurement) -> None:
     """Raise ``PermissionDenied`` unless :func:`can`; services call it before writing."""
     if not can(user, action, procurement):
         raise PermissionDenied(
-            _("Your roles do not allow you to %(action)s at this stage (%(stage)s).")
+            _("Your roles do not allow you to %(action)s at the stage “%(stage)s”.")
             % {"action": action.label, "stage": procurement.current_stage.name}
         )
 

@@ -9,13 +9,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from participai.accounts.models import Organisation, User
+from participai.core.forms import DesignSystemForm
 
 from . import lifecycle
 from .models import DocumentType, EntryRoute, GateOutcome, Procurement
 from .uploads import ALLOWED_EXTENSIONS
 
 
-class ProcurementForm(forms.ModelForm):
+class ProcurementForm(DesignSystemForm, forms.ModelForm):
     class Meta:
         model = Procurement
         fields = [
@@ -50,7 +51,7 @@ class ProcurementCreateForm(ProcurementForm):
         self.fields["entry_route"].initial = EntryRoute.FORMAL_TENDER
 
 
-class GateDecisionForm(forms.Form):
+class GateDecisionForm(DesignSystemForm):
     outcome = forms.ChoiceField(
         label=_("Decision"), choices=GateOutcome.choices, widget=forms.RadioSelect
     )
@@ -93,7 +94,7 @@ class GateDecisionForm(forms.Form):
         self.fields["decided_on"].initial = timezone.localdate()
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(DesignSystemForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     document_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
     description = forms.CharField(
