@@ -28,6 +28,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rows are rolled back between tests and ids reused; cached fragments
+    # keyed by id must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_org(db) -> Callable[..., Organisation]:
     counter = {"n": 0}

@@ -106,6 +106,38 @@ def test_procurement_page_query_count_is_constant(
     # procurement, decisions, deciders, documents (anonymous: no session)
     with django_assert_num_queries(4):
         assert client.get(f"/p/{published.slug}/").status_code == 200
+    # Then the body comes from the cache: only the access query remains.
+    with django_assert_num_queries(1):
+        assert client.get(f"/p/{published.slug}/").status_code == 200
+
+
+def test_procurement_page_cache_follows_every_change(client, published, officer):
+    url = f"/p/{published.slug}/"
+    assert "Minutes of the hearing" not in client.get(url).content.decode()
+    services.document_add(
+        actor=officer, procurement=published, title="Minutes of the hearing", body="Notes."
+    )
+    assert "Minutes of the hearing" in client.get(url).content.decode()
+    _decide(published, officer)
+    html = client.get(url).content.decode()
+    assert "The problem is stated clearly and people were heard." in html
+    services.procurement_update(actor=officer, procurement=published, mission="A new mission.")
+    assert "A new mission." in client.get(url).content.decode()
+
+
+def test_procurement_page_cache_is_per_language_and_audience(
+    client, published, officer, org, make_member
+):
+    services.document_add(
+        actor=officer, procurement=published, title="Internal notes", body="x", is_public=False
+    )
+    url = f"/p/{published.slug}/"
+    assert "Internal notes" not in client.get(url).content.decode()
+    spanish = client.get(url, headers={"accept-language": "es"}).content.decode()
+    assert "Definición del problema" in spanish
+    client.force_login(make_member(org, Role.AUDITOR))
+    # Members see the same public page for a published procurement.
+    assert "Internal notes" not in client.get(url).content.decode()
 
 
 def test_draft_page_is_404_for_the_public_and_other_bodies(

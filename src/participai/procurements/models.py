@@ -116,6 +116,11 @@ class Procurement(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Grows with every change to what the public page shows; keys its cache.",
+    )
     search_text = models.TextField(
         editable=False,
         default="",
@@ -149,9 +154,13 @@ class Procurement(TimeStampedModel):
         self.search_text = fold(
             " ".join((self.title, self.mission, self.problem_statement, self.organisation.name))
         )
+        if not self._state.adding:
+            # Callers hold the row lock (services select_for_update), so the
+            # increment cannot be lost to a concurrent writer.
+            self.version += 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "version"}
         super().save(*args, **kwargs)
 
     @property

@@ -443,6 +443,8 @@ def document_add(
         document.file.save("upload", File(upload), save=False)
     try:
         document.save()
+        # The public page shows documents: a new one makes its cache stale.
+        procurement.save(update_fields=["updated_at"])
         audit_record(
             actor=actor,
             action="document.added",

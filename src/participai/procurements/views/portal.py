@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from participai.core.text import render_markdown
@@ -14,6 +15,8 @@ from ..forms import PortalFilterForm
 from ..selectors import organisations_with_published, procurement_timeline, public_procurements
 
 PAGE_SIZE = 20
+# Bounds how long a renamed organisation or decider can show its old name.
+PAGE_CACHE_SECONDS = 600
 
 
 @require_GET
@@ -43,6 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def procurement(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public page. Its body is cached per procurement version, language
+    and audience, so the timeline and Markdown are only built after a change;
+    they are passed lazily and evaluated only when the cache misses."""
     item, is_preview = access_public_procurement(request.user, slug)
     return render(
         request,
@@ -50,8 +56,9 @@ def procurement(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "procurement": item,
             "is_preview": is_preview,
-            "phases": procurement_timeline(item, public=not is_preview),
-            "problem_html": render_markdown(item.problem_statement),
+            "phases": SimpleLazyObject(lambda: procurement_timeline(item, public=not is_preview)),
+            "problem_html": SimpleLazyObject(lambda: render_markdown(item.problem_statement)),
+            "cache_seconds": PAGE_CACHE_SECONDS,
         },
     )
 
