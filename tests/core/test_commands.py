@@ -57,6 +57,16 @@ def test_demo_prints_logins_and_its_audit_chain_verifies(demo_loaded):
     assert audit_verify().ok
 
 
+def test_demo_queues_no_emails_about_past_decisions(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("demo")
+    assert Procurement.objects.count() >= 4
+    assert callbacks == []
+    assert mailoutbox == []
+
+
 def test_demo_loads_once(demo_loaded, capsys):
     count = Procurement.objects.count()
     call_command("demo")

@@ -1131,3 +1131,25 @@ def test_the_database_refuses_a_document_with_neither_file_nor_text(procurement,
         Document.objects.create(
             procurement=procurement, stage=procurement.stage, title="Empty", created_by=officer
         )
+
+
+def test_a_decision_recorded_without_notice_sends_nothing(
+    procurement, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.gate_decide(
+            actor=officer,
+            procurement=procurement,
+            outcome=GateOutcome.REVISE,
+            rationale="Recorded afterwards from the minutes of the meeting.",
+            notify=False,
+        )
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.gate_decide(
+            actor=officer,
+            procurement=procurement,
+            outcome=GateOutcome.REVISE,
+            rationale="Taken today; the team should hear of it.",
+        )
+    assert [m.to for m in mailoutbox] == [[officer.email]]

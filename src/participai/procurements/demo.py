@@ -110,6 +110,7 @@ def _step(
         deciders=deciders,
         other_deciders=others,
         return_to_stage=return_to,
+        notify=False,  # past decisions: nobody needs an email about them today
     )
     procurement.refresh_from_db()
     return procurement

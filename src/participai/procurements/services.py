@@ -247,6 +247,7 @@ def gate_decide(
     deciders: list[User] | None = None,
     other_deciders: str = "",
     return_to_stage: str = "",
+    notify: bool = True,
 ) -> GateDecision:
     """Take the decision that closes the current stage.
 
@@ -254,7 +255,8 @@ def gate_decide(
     review) and requires every check of the gate to pass; *revise* stays, or
     returns to ``return_to_stage`` (an earlier stage); *stop* and *do not use
     AI* close the procurement. The decision is immutable once written, keeps a
-    snapshot of the checklist, and notifies the organisation's members.
+    snapshot of the checklist, and notifies the organisation's members unless
+    ``notify`` is false (for recording past decisions in bulk, as the demo does).
     """
     procurement = (
         Procurement.objects.select_for_update()
@@ -359,9 +361,10 @@ def gate_decide(
             "failed_checks": [check.key for check in _failed(checks)],
         },
     )
-    from .tasks import notify_gate_decision
+    if notify:
+        from .tasks import notify_gate_decision
 
-    transaction.on_commit(lambda: notify_gate_decision.enqueue(decision_id=decision.pk))
+        transaction.on_commit(lambda: notify_gate_decision.enqueue(decision_id=decision.pk))
     return decision
 
 
