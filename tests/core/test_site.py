@@ -14,6 +14,20 @@ def test_health_reports_the_database(client, db):
     assert response.json() == {"status": "ok", "database": True}
 
 
+def test_health_is_503_when_the_database_is_unreachable(client, db, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    # Undone before the test database is rolled back, which needs a cursor.
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", refuse)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": False}
+
+
 def test_admin_is_for_superusers_only(client, make_user, make_member, org):
     admin_url = "/admin/"
     staff_flag = make_user("flagged-staff")
