@@ -7,10 +7,12 @@ script, style or event handler whatever was typed.
 
 from __future__ import annotations
 
-import unicodedata
-
 import nh3
 from markdown_it import MarkdownIt
+
+from .folding import fold
+
+__all__ = ["clean_plain", "fold", "render_markdown"]
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -58,10 +60,3 @@ def clean_plain(text: str) -> str:
     """Normalise a single-line or plain field: strip control characters and
     surrounding white space. Templates escape it on output."""
     return "".join(ch for ch in (text or "") if ch in "\n\t" or ord(ch) >= 32).strip()
-
-
-def fold(text: str) -> str:
-    """Case- and accent-folded text for searching: 'Ávila' and 'AVILA' both
-    become 'avila', so search behaves the same on SQLite and PostgreSQL."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
