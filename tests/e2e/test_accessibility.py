@@ -72,6 +72,13 @@ def test_text_document_page(axe_page: Page, live_server, portal_scene):
     assert_accessible(axe_page)
 
 
+def test_toolbox_pages(axe_page: Page, live_server):
+    axe_page.goto(f"{live_server.url}/toolbox/?stage=vendor_evaluation")
+    assert_accessible(axe_page)
+    axe_page.goto(f"{live_server.url}/toolbox/citizens_jury/")
+    assert_accessible(axe_page)
+
+
 def test_login_page(axe_page: Page, live_server):
     axe_page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(axe_page)

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from participai import __version__
+from participai.engagement.api import router as toolbox_router
 from participai.procurements.api import router as procurements_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/procurements", procurements_router)
+api.add_router("/toolbox", toolbox_router)
 
 
 def _field_of(location: list) -> str:

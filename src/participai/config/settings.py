@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "participai.core",
     "participai.accounts",
     "participai.procurements",
+    "participai.engagement",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from .api import api
 urlpatterns = [
     path("", include("participai.procurements.urls.portal")),
     path("workspace/", include("participai.procurements.urls.workspace")),
+    path("toolbox/", include("participai.engagement.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "toolbox"
+urlpatterns = [
+    path("", views.toolbox, name="list"),
+    path("<slug:key>/", views.mechanism, name="mechanism"),
+]
