@@ -1,0 +1,1 @@
+"""Impact assessment: questionnaires as data, their scoring, and importers."""

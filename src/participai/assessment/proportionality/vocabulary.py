@@ -1,0 +1,73 @@
+"""The vocabularies the obligations file and the engine share.
+
+The lifecycle stages (``STAGE_KEYS`` mirrors ``participai.procurements.lifecycle``;
+a test keeps them equal), the impact levels and AI Act classes a rule can test,
+the kinds of obligation, and the words a requirement may use (DOMAIN.md
+sections 3, 4 and 7).
+
+Pure: no Django import.
+"""
+
+from __future__ import annotations
+
+# Mirrors participai.procurements.lifecycle.STAGE_KEYS, in lifecycle order.
+STAGE_KEYS: tuple[str, ...] = (
+    "problem_definition",
+    "impact_assessment",
+    "engagement_planning",
+    "market_engagement",
+    "solicitation_preparation",
+    "vendor_evaluation",
+    "solution_evaluation",
+    "contract_negotiation",
+    "contract_monitoring",
+    "review",
+)
+NEXT_GATE = "next"
+# The gate a "next" obligation is reported at when no current stage is given:
+# the screening that can find a banned practice is done there.
+DEFAULT_NEXT_GATE = "impact_assessment"
+
+LEVELS: tuple[int, ...] = (1, 2, 3, 4)
+LEVEL_NAMES: dict[int, str] = {1: "I", 2: "II", 3: "III", 4: "IV"}
+AI_ACT_CLASSES: tuple[str, ...] = ("prohibited", "high_risk", "limited", "minimal")
+KINDS: tuple[str, ...] = ("role", "mechanism", "review", "publication", "human_oversight")
+
+# Vocabularies used in requirement details (DOMAIN.md sections 3, 4 and 7).
+ACTOR_KINDS: tuple[str, ...] = (
+    "procurement_officer",
+    "project_lead",
+    "it_data_expert",
+    "legal_officer",
+    "senior_leadership",
+    "end_user_representative",
+    "affected_community",
+    "frontline_worker",
+    "independent_expert",
+    "civil_society",
+    "academia",
+    "oversight_body",
+    "supplier",
+)
+DEMOCRATIC_FUNCTIONS: tuple[str, ...] = ("transparency", "participation", "collaboration")
+DEPTHS: tuple[str, ...] = ("inform", "consult", "involve", "collaborate", "empower")
+DECISION_STAGES: tuple[str, ...] = (
+    "diagnosis",
+    "deliberation",
+    "negotiation",
+    "vote",
+    "assessment",
+)
+INSTITUTIONALISATION: tuple[str, ...] = ("ad_hoc", "recurring", "standing_body", "binding")
+AUDIENCES: tuple[str, ...] = ("public", "affected_people", "eu_database")
+
+CONDITION_KEYS: tuple[str, ...] = (
+    "min_level",
+    "level_known",
+    "ai_act_class",
+    "ai_act_class_known",
+    "fria_required",
+    "eu_registration_required",
+)
+# Placeholders a reason may use, and the condition that makes each meaningful.
+REASON_PLACEHOLDERS: dict[str, str] = {"level": "min_level", "ai_act_class": "ai_act_class"}
