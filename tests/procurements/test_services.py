@@ -373,20 +373,31 @@ def test_record_impact_level_rejects_unknown_levels(procurement, officer, level)
     assert not events("procurement.impact_level_recorded").exists()
 
 
-def test_record_impact_level_is_refused_without_edit(make_procurement, org, make_member, officer):
+def test_record_impact_level_is_refused_without_the_assess_right(
+    make_procurement, org, make_member, officer
+):
     with pytest.raises(PermissionDenied):
         services.procurement_record_impact_level(
-            actor=make_member(org, Role.DATA_EXPERT),
+            actor=make_member(org, Role.MODERATOR),
             procurement=make_procurement(),
             level=2,
             source="x",
         )
-    late = make_procurement(stage="vendor_evaluation")
+    closed = make_procurement(stage="review")
+    Procurement.objects.filter(pk=closed.pk).update(status="stopped")
     with pytest.raises(PermissionDenied):
         services.procurement_record_impact_level(
-            actor=officer, procurement=late, level=2, source="x"
+            actor=officer, procurement=closed, level=2, source="x"
         )
     assert not events("procurement.impact_level_recorded").exists()
+
+
+def test_a_reassessment_at_a_later_stage_records_the_new_level(make_procurement, officer):
+    late = make_procurement(stage="contract_monitoring")
+    services.procurement_record_impact_level(
+        actor=officer, procurement=late, level=4, source="reassessment"
+    )
+    assert Procurement.objects.get(pk=late.pk).impact_level == 4
 
 
 # --------------------------------------------------------------------------

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "participai.accounts",
     "participai.procurements",
     "participai.engagement",
+    "participai.assessment",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ class Action(StrEnum):
     DECIDE_GATE = "gate.decide"
     ADD_DOCUMENT = "document.add"
     VIEW_AUDIT = "audit.view"
+    ASSESS = "assessment.edit"
 
     @property
     def label(self) -> str:
@@ -48,6 +49,7 @@ ACTION_LABELS = {
     Action.DECIDE_GATE: gettext_lazy("take the gate decision"),
     Action.ADD_DOCUMENT: gettext_lazy("add documents"),
     Action.VIEW_AUDIT: gettext_lazy("read the audit trail"),
+    Action.ASSESS: gettext_lazy("fill in or complete an impact assessment"),
 }
 
 
@@ -64,6 +66,8 @@ ROLE_RULES: dict[Action, frozenset[Role] | None] = {
     Action.DECIDE_GATE: None,
     Action.ADD_DOCUMENT: PROCUREMENT_TEAM,
     Action.VIEW_AUDIT: frozenset({Role.ORG_ADMIN, Role.AUDITOR}),
+    # The team assesses at any stage: a reassessment later keeps the earlier ones.
+    Action.ASSESS: PROCUREMENT_TEAM,
 }
 
 # The stage feature an action needs, if any.
@@ -74,7 +78,9 @@ STAGE_FEATURES: dict[Action, Feature] = {
 }
 
 # Actions that change the file: refused once the procurement is closed.
-WRITES_ON_PROCUREMENT = frozenset({Action.EDIT, Action.DECIDE_GATE, Action.ADD_DOCUMENT})
+WRITES_ON_PROCUREMENT = frozenset(
+    {Action.EDIT, Action.DECIDE_GATE, Action.ADD_DOCUMENT, Action.ASSESS}
+)
 
 
 def roles_allowed(action: Action, stage_key: str | None = None) -> frozenset[Role]:

@@ -218,7 +218,7 @@ def procurement_record_impact_level(
     if level not in ImpactLevel.values:
         raise ValidationError({"level": _("The impact level must be 1, 2, 3 or 4.")})
     procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
-    require(actor, Action.EDIT, procurement)
+    require(actor, Action.ASSESS, procurement)
     previous = procurement.impact_level
     procurement.impact_level = level
     procurement.save(update_fields=["impact_level", "updated_at"])

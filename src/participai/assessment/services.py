@@ -1,0 +1,211 @@
+"""Every write to an impact assessment: start, save answers, complete.
+
+Keyword-only, one transaction each, the actor's right checked through the
+procurement's access rules (``Action.ASSESS``), an audit event in the same
+transaction. Bad answers raise ``ValidationError`` keyed by question and
+change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participai.accounts.models import User
+from participai.core.audit import audit_record
+from participai.procurements.access import Action, require
+from participai.procurements.models import Procurement
+from participai.procurements.services import procurement_record_impact_level
+
+from . import registry
+from .models import AssessmentStatus, ImpactAssessment
+from .scoring import ScoreResult, score, validate_answers
+
+
+def _translated(errors: Mapping[str, str]) -> dict[str, str]:
+    # The pure scorer words its messages in English, marked for translation.
+    return {key: _(message) for key, message in errors.items()}
+
+
+def _normalised(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop empty answers (``""``, ``None``, ``[]``): an emptied field means
+    'not answered', not an answer."""
+    cleaned: dict[str, Any] = {}
+    for key, value in answers.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if value in ("", None, []):
+            continue
+        cleaned[key] = list(value) if isinstance(value, tuple) else value
+    return cleaned
+
+
+def _fraction(value: Fraction | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def result_as_dict(result: ScoreResult) -> dict[str, Any]:
+    """The score as stored with the assessment (fractions as 'a/b' strings)."""
+    return {
+        "raw_impact": result.raw_impact,
+        "raw_impact_max": result.raw_impact_max,
+        "mitigation": result.mitigation,
+        "mitigation_max": _fraction(result.mitigation_max),
+        "mitigation_share": _fraction(result.mitigation_share),
+        "deduction_applied": result.deduction_applied,
+        "total": result.total,
+        "level": result.level,
+        "level_numeral": result.level_numeral,
+        "level_thresholds": [_fraction(t) for t in result.level_thresholds],
+        "phase": result.phase,
+        "sections": [
+            {
+                "key": section.key,
+                "kind": section.kind,
+                "applies": section.applies,
+                "score": section.score,
+                "maximum": section.maximum,
+            }
+            for section in result.sections
+        ],
+    }
+
+
+@transaction.atomic
+def assessment_start(*, actor: User, procurement: Procurement) -> ImpactAssessment:
+    """Open a draft assessment against the newest shipped questionnaire, or
+    return the draft already open. A reassessment starts from the answers of
+    the last completed assessment of the same questionnaire, so nothing
+    entered before has to be typed again."""
+    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    require(actor, Action.ASSESS, procurement)
+    draft = procurement.impact_assessments.filter(status=AssessmentStatus.DRAFT).first()
+    if draft is not None:
+        return draft
+    questionnaire = registry.current()
+    previous = (
+        procurement.impact_assessments.filter(
+            status=AssessmentStatus.COMPLETED, questionnaire_id=questionnaire.id
+        )
+        .order_by("-number")
+        .first()
+    )
+    answers = {}
+    if previous is not None:
+        answers = {k: v for k, v in previous.answers.items() if k in questionnaire}
+    number = (procurement.impact_assessments.aggregate(n=Max("number"))["n"] or 0) + 1
+    assessment = ImpactAssessment.objects.create(
+        procurement=procurement,
+        number=number,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        stage=procurement.stage,
+        answers=answers,
+        started_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="assessment.started",
+        target=assessment,
+        organisation_id=procurement.organisation_id,
+        data={
+            "procurement": procurement.slug,
+            "number": number,
+            "questionnaire": f"{questionnaire.id} {questionnaire.version}",
+            "prefilled_from": previous.number if previous else None,
+        },
+    )
+    return assessment
+
+
+def _locked_draft(actor: User, assessment: ImpactAssessment) -> ImpactAssessment:
+    assessment = (
+        ImpactAssessment.objects.select_for_update()
+        .select_related("procurement")
+        .get(pk=assessment.pk)
+    )
+    require(actor, Action.ASSESS, assessment.procurement)
+    if not assessment.is_draft:
+        raise ValidationError(_("This assessment is completed; start a reassessment instead."))
+    return assessment
+
+
+@transaction.atomic
+def assessment_save_answers(
+    *, actor: User, assessment: ImpactAssessment, answers: Mapping[str, Any]
+) -> ImpactAssessment:
+    """Merge ``answers`` (question key → answer) into a draft. An empty answer
+    clears the question. Malformed answers raise ``ValidationError`` keyed by
+    question and nothing is saved; missing required answers are only checked
+    on completion, so a draft can be saved at any point."""
+    assessment = _locked_draft(actor, assessment)
+    questionnaire = registry.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    merged = {k: v for k, v in assessment.answers.items() if k not in answers}
+    merged.update(_normalised(answers))
+    errors = validate_answers(questionnaire, merged, complete=False)
+    if errors:
+        raise ValidationError(_translated(errors))
+    before = assessment.answers
+    changed = sorted(k for k in set(merged) | set(before) if merged.get(k) != before.get(k))
+    if not changed:
+        return assessment
+    assessment.answers = merged
+    assessment.save(update_fields=["answers", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="assessment.answers_saved",
+        target=assessment,
+        organisation_id=assessment.procurement.organisation_id,
+        data={"questions": changed},
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_complete(*, actor: User, assessment: ImpactAssessment) -> ImpactAssessment:
+    """Score a draft and close it for good. Every required question that is
+    shown must be answered (errors keyed by question otherwise). The level is
+    recorded on the procurement, where the proportionality rules read it."""
+    assessment = _locked_draft(actor, assessment)
+    questionnaire = registry.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    errors = validate_answers(questionnaire, assessment.answers, complete=True)
+    if errors:
+        raise ValidationError(_translated(errors))
+    result = score(questionnaire, assessment.answers)
+    assessment.status = AssessmentStatus.COMPLETED
+    assessment.result = result_as_dict(result)
+    assessment.level = result.level
+    assessment.completed_by = actor
+    assessment.completed_at = timezone.now()
+    assessment.save()
+    procurement_record_impact_level(
+        actor=actor,
+        procurement=assessment.procurement,
+        level=result.level,
+        source=f"impact assessment {assessment.number} "
+        f"({assessment.questionnaire_id} {assessment.questionnaire_version})",
+    )
+    audit_record(
+        actor=actor,
+        action="assessment.completed",
+        target=assessment,
+        organisation_id=assessment.procurement.organisation_id,
+        data={
+            "procurement": assessment.procurement.slug,
+            "number": assessment.number,
+            "level": result.level,
+            "total": result.total,
+            "raw_impact": result.raw_impact,
+            "raw_impact_max": result.raw_impact_max,
+            "mitigation": result.mitigation,
+            "deduction_applied": result.deduction_applied,
+        },
+    )
+    return assessment
