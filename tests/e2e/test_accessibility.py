@@ -145,3 +145,18 @@ def test_result_count_is_announced_after_filtering(page: Page, live_server, port
     assert page.evaluate(
         "document.contains(window.__live) && window.__live.textContent.includes('1 procurement')"
     )
+
+
+def test_assessment_pages(axe_page: Page, live_server, officer, procurement):
+    from participai.assessment import registry, services
+
+    services.assessment_start(actor=officer, procurement=procurement)
+    login(axe_page, live_server, "officer", PASSWORD)
+    base = f"{live_server.url}/workspace/procurements/{procurement.slug}/assessment"
+    axe_page.goto(f"{base}/")
+    assert_accessible(axe_page)
+    for section in registry.current().sections[:2]:
+        axe_page.goto(f"{base}/1/{section.key}/")
+        assert_accessible(axe_page)
+    axe_page.goto(f"{base}/1/")
+    assert_accessible(axe_page)

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "participai.core.context_processors.site",
             ],
+            "builtins": ["participai.core.templatetags.participai_tags"],
         },
     }
 ]

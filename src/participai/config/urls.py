@@ -9,6 +9,10 @@ from .api import api
 
 urlpatterns = [
     path("", include("participai.procurements.urls.portal")),
+    path(
+        "workspace/procurements/<slug:slug>/assessment/",
+        include("participai.assessment.urls"),
+    ),
     path("workspace/", include("participai.procurements.urls.workspace")),
     path("toolbox/", include("participai.engagement.urls")),
     path("api/", api.urls),

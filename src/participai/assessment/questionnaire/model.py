@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 SectionKind = Literal["context", "impact", "mitigation"]
 Phase = Literal["both", "design", "implementation"]
@@ -44,6 +44,9 @@ class LocalizedText:
     """
 
     values: tuple[tuple[str, str], ...]
+    # Django's templates call callables they meet; this one needs a language,
+    # given with the ``call`` filter. (A plain attribute: no Django import.)
+    do_not_call_in_templates: ClassVar[bool] = True
 
     @classmethod
     def of(cls, values: Mapping[str, str]) -> LocalizedText:

@@ -1,0 +1,155 @@
+"""Workspace pages of the impact assessment: overview, one page per section,
+and the review where the assessment is completed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from participai.core.forms import add_service_errors
+from participai.procurements.access import Action, access_procurement, can
+
+from . import selectors, services
+from .access import access_assessment
+from .forms import SectionForm
+from .scoring import AnswersError, score
+
+
+@login_required
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    procurement = access_procurement(request.user, slug)
+    return render(
+        request,
+        "assessment/overview.html",
+        {
+            "procurement": procurement,
+            "assessments": list(selectors.assessments_of(procurement)),
+            "can_assess": can(request.user, Action.ASSESS, procurement),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    procurement = access_procurement(request.user, slug, action=Action.ASSESS)
+    assessment = services.assessment_start(actor=request.user, procurement=procurement)
+    first = selectors.questionnaire_of(assessment).sections[0]
+    return redirect("assessment:section", slug=slug, number=assessment.number, section=first.key)
+
+
+@login_required
+def section(request: HttpRequest, slug: str, number: int, section: str) -> HttpResponse:
+    procurement, assessment = access_assessment(request.user, slug, number)
+    questionnaire = selectors.questionnaire_of(assessment)
+    keys = [s.key for s in questionnaire.sections]
+    if section not in keys:
+        raise Http404("No such section.")
+    current = questionnaire.sections[keys.index(section)]
+    editable = assessment.is_draft and can(request.user, Action.ASSESS, procurement)
+    form = SectionForm(
+        request.POST if request.method == "POST" and editable else None,
+        questionnaire=questionnaire,
+        section=current,
+        answers=assessment.answers,
+        lang=get_language(),
+    )
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            services.assessment_save_answers(
+                actor=request.user, assessment=assessment, answers=form.answers()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if "save_and_continue" in request.POST:
+                following = _next_applicable(assessment, keys.index(section))
+                if following is not None:
+                    return redirect(
+                        "assessment:section", slug=slug, number=number, section=following
+                    )
+                return redirect("assessment:review", slug=slug, number=number)
+            messages.success(request, _("Draft saved."))
+            return redirect("assessment:section", slug=slug, number=number, section=section)
+    return render(
+        request,
+        "assessment/section.html",
+        {
+            "procurement": procurement,
+            "assessment": assessment,
+            "questionnaire": questionnaire,
+            "section": current,
+            "form": form,
+            "editable": editable,
+            "progress": selectors.progress(assessment),
+            "lang": get_language(),
+        },
+    )
+
+
+def _next_applicable(assessment, index: int) -> str | None:
+    """The next section that applies to the chosen phase, after ``index``."""
+    assessment.refresh_from_db(fields=["answers"])
+    for row in selectors.progress(assessment)[index + 1 :]:
+        if row.applies:
+            return row.section.key
+    return None
+
+
+@login_required
+def review(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    procurement, assessment = access_assessment(request.user, slug, number)
+    questionnaire = selectors.questionnaire_of(assessment)
+    preview = None
+    if assessment.is_draft:
+        try:
+            preview = score(questionnaire, assessment.answers)
+        except AnswersError:
+            preview = None
+    return render(
+        request,
+        "assessment/review.html",
+        {
+            "procurement": procurement,
+            "assessment": assessment,
+            "questionnaire": questionnaire,
+            "progress": selectors.progress(assessment),
+            "preview": preview,
+            "result": assessment.result,
+            "can_complete": assessment.is_draft and can(request.user, Action.ASSESS, procurement),
+            "lang": get_language(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    _procurement, assessment = access_assessment(request.user, slug, number, action=Action.ASSESS)
+    try:
+        services.assessment_complete(actor=request.user, assessment=assessment)
+    except ValidationError as error:
+        questionnaire = selectors.questionnaire_of(assessment)
+        missing = [
+            questionnaire.question(key).text(get_language())
+            for key in error.message_dict
+            if key in questionnaire
+        ]
+        messages.error(
+            request,
+            ngettext(
+                "The assessment cannot be completed yet: %(n)d question needs an answer: %(list)s",
+                "The assessment cannot be completed yet: %(n)d questions need an answer: %(list)s",
+                len(missing),
+            )
+            % {"n": len(missing), "list": "; ".join(missing[:5])},
+        )
+        return redirect("assessment:review", slug=slug, number=number)
+    messages.success(request, _("Assessment completed."))
+    return redirect("assessment:review", slug=slug, number=number)
