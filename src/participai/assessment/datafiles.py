@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-LANGUAGES: tuple[str, ...] = ("en", "es", "ca")
+from participai.core.vocabulary import LANGUAGES
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 Text = Mapping[str, str]

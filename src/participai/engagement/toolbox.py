@@ -9,8 +9,8 @@ cost and duration, how it includes people who are offline, disabled or speak oth
 languages, and which participation module of the platform runs it online, if any.
 Every text is given in English, Spanish and Catalan.
 
-This module imports no Django: it can be tested and benchmarked alone. The stage keys
-mirror ``participai.procurements.lifecycle.STAGE_KEYS``; a test keeps the two equal.
+This module imports no Django: it can be tested and benchmarked alone. Stage keys and
+the participation vocabulary come from ``participai.core.vocabulary``.
 """
 
 from __future__ import annotations
@@ -25,36 +25,21 @@ from types import MappingProxyType
 from typing import Any
 
 from participai.core.folding import fold
+from participai.core.vocabulary import (
+    DECISION_STAGES,
+    DEMOCRATIC_FUNCTIONS,
+    DEPTHS,
+    INSTITUTIONALISATION,
+    LANGUAGES,
+    STAGE_KEYS,
+)
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "mechanisms.json"
 
-LANGUAGES: tuple[str, ...] = ("en", "es", "ca")
 DEFAULT_LANGUAGE = "en"
 
-# The ten lifecycle stages, in order (mirrors procurements.lifecycle.STAGE_KEYS).
-STAGE_KEYS: tuple[str, ...] = (
-    "problem_definition",
-    "impact_assessment",
-    "engagement_planning",
-    "market_engagement",
-    "solicitation_preparation",
-    "vendor_evaluation",
-    "solution_evaluation",
-    "contract_negotiation",
-    "contract_monitoring",
-    "review",
-)
-FUNCTIONS: tuple[str, ...] = ("transparency", "participation", "collaboration")
-INSTITUTIONALISATION: tuple[str, ...] = ("ad_hoc", "recurring", "standing_body", "binding")
-DECISION_STAGES: tuple[str, ...] = (
-    "diagnosis",
-    "deliberation",
-    "negotiation",
-    "vote",
-    "assessment",
-)
-# Ordered scales, lowest first.
-DEPTHS: tuple[str, ...] = ("inform", "consult", "involve", "collaborate", "empower")
+FUNCTIONS = DEMOCRATIC_FUNCTIONS
+# Ordered scales, lowest first (DEPTHS too, from the shared vocabulary).
 REACHES: tuple[str, ...] = ("few", "dozens", "hundreds", "thousands")
 COSTS: tuple[str, ...] = ("low", "medium", "high")
 PLATFORM_MODULES: tuple[str, ...] = (

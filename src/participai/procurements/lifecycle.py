@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from participai.accounts.roles import Role
+from participai.core import vocabulary
 
 
 class Phase(models.TextChoices):
@@ -182,6 +184,8 @@ STAGES: tuple[Stage, ...] = (
 )
 
 STAGE_KEYS: tuple[str, ...] = tuple(stage.key for stage in STAGES)
+if STAGE_KEYS != vocabulary.STAGE_KEYS:  # the pure engines read the shared list
+    raise ImproperlyConfigured("lifecycle stages differ from core.vocabulary.STAGE_KEYS")
 STAGES_BY_KEY: dict[str, Stage] = {stage.key: stage for stage in STAGES}
 STAGE_CHOICES = [(stage.key, stage.name) for stage in STAGES]
 FIRST_STAGE = STAGES[0]

@@ -1,7 +1,7 @@
 """The vocabularies the obligations file and the engine share.
 
-The lifecycle stages (``STAGE_KEYS`` mirrors ``participai.procurements.lifecycle``;
-a test keeps them equal), the impact levels and AI Act classes a rule can test,
+The lifecycle stages and participation words come from
+``participai.core.vocabulary``; here are the impact levels and AI Act classes a rule can test,
 the kinds of obligation, and the words a requirement may use (DOMAIN.md
 sections 3, 4 and 7).
 
@@ -10,19 +10,14 @@ Pure: no Django import.
 
 from __future__ import annotations
 
-# Mirrors participai.procurements.lifecycle.STAGE_KEYS, in lifecycle order.
-STAGE_KEYS: tuple[str, ...] = (
-    "problem_definition",
-    "impact_assessment",
-    "engagement_planning",
-    "market_engagement",
-    "solicitation_preparation",
-    "vendor_evaluation",
-    "solution_evaluation",
-    "contract_negotiation",
-    "contract_monitoring",
-    "review",
+from participai.core.vocabulary import (
+    DECISION_STAGES,
+    DEMOCRATIC_FUNCTIONS,
+    DEPTHS,
+    INSTITUTIONALISATION,
+    STAGE_KEYS,
 )
+
 NEXT_GATE = "next"
 # The gate a "next" obligation is reported at when no current stage is given:
 # the screening that can find a banned practice is done there.
@@ -49,16 +44,6 @@ ACTOR_KINDS: tuple[str, ...] = (
     "oversight_body",
     "supplier",
 )
-DEMOCRATIC_FUNCTIONS: tuple[str, ...] = ("transparency", "participation", "collaboration")
-DEPTHS: tuple[str, ...] = ("inform", "consult", "involve", "collaborate", "empower")
-DECISION_STAGES: tuple[str, ...] = (
-    "diagnosis",
-    "deliberation",
-    "negotiation",
-    "vote",
-    "assessment",
-)
-INSTITUTIONALISATION: tuple[str, ...] = ("ad_hoc", "recurring", "standing_body", "binding")
 AUDIENCES: tuple[str, ...] = ("public", "affected_people", "eu_database")
 
 CONDITION_KEYS: tuple[str, ...] = (
@@ -71,3 +56,21 @@ CONDITION_KEYS: tuple[str, ...] = (
 )
 # Placeholders a reason may use, and the condition that makes each meaningful.
 REASON_PLACEHOLDERS: dict[str, str] = {"level": "min_level", "ai_act_class": "ai_act_class"}
+
+__all__ = [
+    "ACTOR_KINDS",
+    "AI_ACT_CLASSES",
+    "AUDIENCES",
+    "CONDITION_KEYS",
+    "DECISION_STAGES",
+    "DEFAULT_NEXT_GATE",
+    "DEMOCRATIC_FUNCTIONS",
+    "DEPTHS",
+    "INSTITUTIONALISATION",
+    "KINDS",
+    "LEVELS",
+    "LEVEL_NAMES",
+    "NEXT_GATE",
+    "REASON_PLACEHOLDERS",
+    "STAGE_KEYS",
+]
