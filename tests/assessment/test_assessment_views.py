@@ -96,7 +96,11 @@ def test_a_completed_assessment_is_read_only(client, officer, procurement, base,
     first = registry.current().sections[0].key
     page = client.get(f"{base}/1/{first}/").content.decode()
     assert "This assessment is read-only." in page
-    client.post(f"{base}/1/{first}/", {"phase": "implementation", "save": "1"})
+    response = client.post(f"{base}/1/{first}/", {"phase": "implementation", "save": "1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "start a reassessment instead" in html
+    assert 'value="implementation" checked' in html  # what was typed stays on the page
     assert ImpactAssessment.objects.get().answers["phase"] == "design"
 
 
@@ -111,7 +115,8 @@ def test_members_without_the_right_can_read_but_not_answer(
     assert client.post(f"{base}/start/").status_code == 403
     assert client.post(f"{base}/1/complete/").status_code == 403
     first = registry.current().sections[0].key
-    client.post(f"{base}/1/{first}/", {"phase": "implementation", "save": "1"})
+    response = client.post(f"{base}/1/{first}/", {"phase": "implementation", "save": "1"})
+    assert response.status_code == 403
     assert ImpactAssessment.objects.get().answers == {}
 
 

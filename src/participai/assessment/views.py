@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from participai.core.forms import add_service_errors
-from participai.procurements.access import Action, access_procurement, can
+from participai.procurements.access import Action, access_procurement, can, require
 
 from . import selectors, services
 from .access import access_assessment
@@ -53,14 +53,22 @@ def section(request: HttpRequest, slug: str, number: int, section: str) -> HttpR
         raise Http404("No such section.")
     current = questionnaire.sections[keys.index(section)]
     editable = assessment.is_draft and can(request.user, Action.ASSESS, procurement)
+    if request.method == "POST":
+        # Answering needs the right (403 with the reason otherwise).
+        require(request.user, Action.ASSESS, procurement)
     form = SectionForm(
-        request.POST if request.method == "POST" and editable else None,
+        request.POST if request.method == "POST" else None,
         questionnaire=questionnaire,
         section=current,
         answers=assessment.answers,
         lang=get_language(),
     )
-    if request.method == "POST" and editable and form.is_valid():
+    if request.method == "POST" and not assessment.is_draft:
+        # Completed meanwhile (another tab, a colleague): say so, and keep what
+        # was typed on the page rather than dropping it silently.
+        form.is_valid()
+        form.add_error(None, _("This assessment is completed; start a reassessment instead."))
+    elif request.method == "POST" and form.is_valid():
         try:
             services.assessment_save_answers(
                 actor=request.user, assessment=assessment, answers=form.answers()
