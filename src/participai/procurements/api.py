@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
@@ -162,8 +162,6 @@ def get_procurement(request: HttpRequest, slug: str):
     procurement, is_preview = access_public_procurement(request.user, slug)
     if is_preview:
         # The API is open data: drafts stay out of it even for their own staff.
-        from django.http import Http404
-
         raise Http404("No such procurement.")
     phases = procurement_timeline(procurement, public=True)
     stages = []

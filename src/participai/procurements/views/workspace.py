@@ -23,6 +23,7 @@ from ..access import (
     access_procurement,
     can,
     can_in_organisation,
+    decide,
 )
 from ..forms import DocumentForm, GateDecisionForm, ProcurementCreateForm, ProcurementForm
 from ..selectors import dashboard as build_dashboard
@@ -56,10 +57,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _creatable_organisations(request: HttpRequest):
+    """The bodies in which the user may open a procurement."""
     allowed = [
         org_id
-        for org_id in roles_by_organisation(request.user)
-        if can_in_organisation(request.user, Action.CREATE, Organisation(id=org_id))
+        for org_id, roles in roles_by_organisation(request.user).items()
+        if decide(roles, Action.CREATE)
     ]
     return Organisation.objects.filter(id__in=allowed).order_by("name")
 
