@@ -10,13 +10,12 @@ Pure: no Django import.
 
 from __future__ import annotations
 
-from participai.core.vocabulary import (
-    DECISION_STAGES,
-    DEMOCRATIC_FUNCTIONS,
-    DEPTHS,
-    INSTITUTIONALISATION,
-    STAGE_KEYS,
-)
+# Re-exported for the loader and engine (the ``as`` marks them as such).
+from participai.core.vocabulary import DECISION_STAGES as DECISION_STAGES
+from participai.core.vocabulary import DEMOCRATIC_FUNCTIONS as DEMOCRATIC_FUNCTIONS
+from participai.core.vocabulary import DEPTHS as DEPTHS
+from participai.core.vocabulary import INSTITUTIONALISATION as INSTITUTIONALISATION
+from participai.core.vocabulary import STAGE_KEYS as STAGE_KEYS
 
 NEXT_GATE = "next"
 # The gate a "next" obligation is reported at when no current stage is given:
@@ -56,21 +55,3 @@ CONDITION_KEYS: tuple[str, ...] = (
 )
 # Placeholders a reason may use, and the condition that makes each meaningful.
 REASON_PLACEHOLDERS: dict[str, str] = {"level": "min_level", "ai_act_class": "ai_act_class"}
-
-__all__ = [
-    "ACTOR_KINDS",
-    "AI_ACT_CLASSES",
-    "AUDIENCES",
-    "CONDITION_KEYS",
-    "DECISION_STAGES",
-    "DEFAULT_NEXT_GATE",
-    "DEMOCRATIC_FUNCTIONS",
-    "DEPTHS",
-    "INSTITUTIONALISATION",
-    "KINDS",
-    "LEVELS",
-    "LEVEL_NAMES",
-    "NEXT_GATE",
-    "REASON_PLACEHOLDERS",
-    "STAGE_KEYS",
-]
