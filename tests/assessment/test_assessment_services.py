@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from participai.accounts.roles import Role
-from participai.assessment import registry, selectors, services
+from participai.assessment import registry
 from participai.assessment.models import AssessmentStatus, ImpactAssessment
 from participai.assessment.scoring import score
+from participai.assessment.selectors import impact as selectors
+from participai.assessment.services import impact as services
 from participai.core.models import AuditEvent
 from participai.procurements.models import Procurement
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from participai.accounts.roles import Role
-from participai.assessment import registry, services
+from participai.assessment import registry
 from participai.assessment.models import AssessmentStatus, ImpactAssessment
+from participai.assessment.services import impact as services
 from participai.procurements.models import Procurement
 
 

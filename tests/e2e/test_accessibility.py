@@ -148,7 +148,8 @@ def test_result_count_is_announced_after_filtering(page: Page, live_server, port
 
 
 def test_assessment_pages(axe_page: Page, live_server, officer, procurement):
-    from participai.assessment import registry, services
+    from participai.assessment import registry
+    from participai.assessment.services import impact as services
 
     services.assessment_start(actor=officer, procurement=procurement)
     login(axe_page, live_server, "officer", PASSWORD)

@@ -54,7 +54,16 @@ PURPOSE_STAGES = STAGES[:4]
 ACTIVE = "active"
 CLOSED_STATUSES = ("stopped", "no_ai", "completed")
 # Actions that change the file; refused once the procurement is closed.
-WRITES = frozenset({Action.EDIT, Action.DECIDE_GATE, Action.ADD_DOCUMENT, Action.ASSESS})
+WRITES = frozenset(
+    {
+        Action.EDIT,
+        Action.DECIDE_GATE,
+        Action.ADD_DOCUMENT,
+        Action.ASSESS,
+        Action.PLAN_ENGAGEMENT,
+        Action.EXEMPT_OBLIGATION,
+    }
+)
 
 
 def _at_every_stage(*roles: str) -> dict[str, frozenset[str]]:
@@ -92,6 +101,8 @@ EXPECTED: dict[Action, dict[str, frozenset[str]]] = {
     Action.ADD_DOCUMENT: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL),
     Action.VIEW_AUDIT: _at_every_stage(ADMIN, AUDITOR),
     Action.ASSESS: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL),
+    Action.PLAN_ENGAGEMENT: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL, FACILITATOR),
+    Action.EXEMPT_OBLIGATION: _at_every_stage(ADMIN, LEGAL),
 }
 
 

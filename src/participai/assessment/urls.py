@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from .views import impact
 
 app_name = "assessment"
 urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("start/", views.start, name="start"),
-    path("<int:number>/", views.review, name="review"),
-    path("<int:number>/complete/", views.complete, name="complete"),
-    path("<int:number>/<slug:section>/", views.section, name="section"),
+    path("", impact.overview, name="overview"),
+    path("start/", impact.start, name="start"),
+    path("<int:number>/", impact.review, name="review"),
+    path("<int:number>/complete/", impact.complete, name="complete"),
+    path("<int:number>/<slug:section>/", impact.section, name="section"),
 ]

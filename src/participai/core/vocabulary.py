@@ -37,3 +37,28 @@ DECISION_STAGES: tuple[str, ...] = (
 INSTITUTIONALISATION: tuple[str, ...] = ("ad_hoc", "recurring", "standing_body", "binding")
 # The actor map's involvement ladder, lowest first (DOMAIN.md §4).
 DEPTHS: tuple[str, ...] = ("inform", "consult", "involve", "collaborate", "empower")
+
+# The kinds of actor an actor map holds and obligations name (DOMAIN.md §4).
+ACTOR_KINDS: tuple[str, ...] = (
+    "procurement_officer",
+    "project_lead",
+    "it_data_expert",
+    "legal_officer",
+    "senior_leadership",
+    "end_user_representative",
+    "affected_community",
+    "frontline_worker",
+    "independent_expert",
+    "civil_society",
+    "academia",
+    "oversight_body",
+    "supplier",
+)
+# The sector an actor belongs to.
+SECTORS: tuple[str, ...] = (
+    "public_administration",
+    "civil_society",
+    "academia",
+    "private_sector",
+    "general_public",
+)

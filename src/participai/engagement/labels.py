@@ -51,3 +51,25 @@ PLATFORM_MODULE_LABELS = {
     "document_review": _("Document review"),
     "event": _("Event record"),
 }
+ACTOR_KIND_LABELS = {
+    "procurement_officer": _("Procurement officer"),
+    "project_lead": _("Project lead or buyer"),
+    "it_data_expert": _("IT or data expert"),
+    "legal_officer": _("Legal officer"),
+    "senior_leadership": _("Senior leadership"),
+    "end_user_representative": _("End-user representative"),
+    "affected_community": _("Affected community"),
+    "frontline_worker": _("Frontline workers or their union"),
+    "independent_expert": _("Independent expert"),
+    "civil_society": _("Civil society organisation"),
+    "academia": _("Academia"),
+    "oversight_body": _("Oversight body"),
+    "supplier": _("Supplier"),
+}
+SECTOR_LABELS = {
+    "public_administration": _("Public administration"),
+    "civil_society": _("Civil society"),
+    "academia": pgettext_lazy("sector", "Academia"),
+    "private_sector": _("Private sector"),
+    "general_public": _("General public"),
+}

@@ -35,6 +35,8 @@ class Action(StrEnum):
     ADD_DOCUMENT = "document.add"
     VIEW_AUDIT = "audit.view"
     ASSESS = "assessment.edit"
+    PLAN_ENGAGEMENT = "engagement.plan"
+    EXEMPT_OBLIGATION = "obligation.exempt"
 
     @property
     def label(self) -> str:
@@ -49,7 +51,9 @@ ACTION_LABELS = {
     Action.DECIDE_GATE: gettext_lazy("take the gate decision"),
     Action.ADD_DOCUMENT: gettext_lazy("add documents"),
     Action.VIEW_AUDIT: gettext_lazy("read the audit trail"),
-    Action.ASSESS: gettext_lazy("fill in or complete an impact assessment"),
+    Action.ASSESS: gettext_lazy("fill in or complete an assessment"),
+    Action.PLAN_ENGAGEMENT: gettext_lazy("edit the actor map and the engagement plan"),
+    Action.EXEMPT_OBLIGATION: gettext_lazy("exempt the procurement from an obligation"),
 }
 
 
@@ -68,6 +72,11 @@ ROLE_RULES: dict[Action, frozenset[Role] | None] = {
     Action.VIEW_AUDIT: frozenset({Role.ORG_ADMIN, Role.AUDITOR}),
     # The team assesses at any stage: a reassessment later keeps the earlier ones.
     Action.ASSESS: PROCUREMENT_TEAM,
+    # Facilitators run the activities, so they keep the plan and the map too.
+    Action.PLAN_ENGAGEMENT: PROCUREMENT_TEAM | {Role.FACILITATOR},
+    # Waiving what the stakes demand is kept apart from those who want the gate
+    # to pass: the organisation's admin or its legal officer, on the record.
+    Action.EXEMPT_OBLIGATION: frozenset({Role.ORG_ADMIN, Role.LEGAL_OFFICER}),
 }
 
 # The stage feature an action needs, if any.
@@ -75,11 +84,19 @@ STAGE_FEATURES: dict[Action, Feature] = {
     Action.EDIT: Feature.EDIT_DEFINITION,
     Action.DECIDE_GATE: Feature.GATE,
     Action.ADD_DOCUMENT: Feature.DOCUMENTS,
+    Action.EXEMPT_OBLIGATION: Feature.GATE,
 }
 
 # Actions that change the file: refused once the procurement is closed.
 WRITES_ON_PROCUREMENT = frozenset(
-    {Action.EDIT, Action.DECIDE_GATE, Action.ADD_DOCUMENT, Action.ASSESS}
+    {
+        Action.EDIT,
+        Action.DECIDE_GATE,
+        Action.ADD_DOCUMENT,
+        Action.ASSESS,
+        Action.PLAN_ENGAGEMENT,
+        Action.EXEMPT_OBLIGATION,
+    }
 )
 
 

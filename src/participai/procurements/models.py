@@ -258,6 +258,19 @@ class DocumentType(models.TextChoices):
     MONITORING_REPORT = "monitoring_report", _("Monitoring report")
     LESSONS_LEARNED = "lessons_learned", _("Lessons learned")
     MINUTES = "minutes", _("Minutes of a meeting")
+    # Evidence that an obligation of the proportionality rules is met.
+    PUBLIC_NOTICE = "public_notice", _("Public notice of the AI procurement")
+    PLAIN_LANGUAGE_EXPLANATION = "plain_language_explanation", _("Plain-language explanation")
+    EQUITY_ANALYSIS = "equity_analysis", _("Equity analysis")
+    EXPERT_REVIEW = "expert_review", _("Independent expert review")
+    INDIVIDUAL_EXPLANATIONS = (
+        "individual_explanations",
+        _("How individual decisions will be explained"),
+    )
+    AI_USE_DISCLOSURE = "ai_use_disclosure", _("Notice to people that AI is used")
+    HUMAN_OVERSIGHT_PLAN = "human_oversight_plan", _("Human oversight and training plan")
+    TRANSPARENCY_RECORD = "transparency_record", _("Algorithmic transparency record")
+    EU_DATABASE_ENTRY = "eu_database_entry", _("EU database registration")
     OTHER = "other", pgettext_lazy("document type", "Other")
 
 

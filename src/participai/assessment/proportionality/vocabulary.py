@@ -11,6 +11,7 @@ Pure: no Django import.
 from __future__ import annotations
 
 # Re-exported for the loader and engine (the ``as`` marks them as such).
+from participai.core.vocabulary import ACTOR_KINDS as ACTOR_KINDS
 from participai.core.vocabulary import DECISION_STAGES as DECISION_STAGES
 from participai.core.vocabulary import DEMOCRATIC_FUNCTIONS as DEMOCRATIC_FUNCTIONS
 from participai.core.vocabulary import DEPTHS as DEPTHS
@@ -28,21 +29,6 @@ AI_ACT_CLASSES: tuple[str, ...] = ("prohibited", "high_risk", "limited", "minima
 KINDS: tuple[str, ...] = ("role", "mechanism", "review", "publication", "human_oversight")
 
 # Vocabularies used in requirement details (DOMAIN.md sections 3, 4 and 7).
-ACTOR_KINDS: tuple[str, ...] = (
-    "procurement_officer",
-    "project_lead",
-    "it_data_expert",
-    "legal_officer",
-    "senior_leadership",
-    "end_user_representative",
-    "affected_community",
-    "frontline_worker",
-    "independent_expert",
-    "civil_society",
-    "academia",
-    "oversight_body",
-    "supplier",
-)
 AUDIENCES: tuple[str, ...] = ("public", "affected_people", "eu_database")
 
 CONDITION_KEYS: tuple[str, ...] = (

@@ -24,9 +24,9 @@ from participai.procurements.access import Action, require
 from participai.procurements.models import Procurement
 from participai.procurements.services import procurement_record_impact_level
 
-from . import registry
-from .models import AssessmentStatus, ImpactAssessment
-from .scoring import ScoreResult, score, validate_answers
+from .. import registry
+from ..models import AssessmentStatus, ImpactAssessment
+from ..scoring import ScoreResult, score, validate_answers
 
 
 def _translated(errors: Mapping[str, str]) -> dict[str, str]:

@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 
 from participai.procurements.models import Procurement
 
-from . import registry
-from .models import AssessmentStatus, ImpactAssessment
-from .questionnaire import Questionnaire, Section
-from .scoring import visible_questions
+from .. import registry
+from ..models import AssessmentStatus, ImpactAssessment
+from ..questionnaire import Questionnaire, Section
+from ..scoring import visible_questions
 
 
 def assessments_of(procurement: Procurement) -> QuerySet[ImpactAssessment]:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 
-from .questionnaire import Questionnaire, Section
+from ..questionnaire import Questionnaire, Section
 
 
 class SectionForm(forms.Form):

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from participai.core.forms import add_service_errors
 from participai.procurements.access import Action, access_procurement, can, require
 
-from . import selectors, services
-from .access import access_assessment
-from .forms import SectionForm
-from .scoring import AnswersError, score
+from ..access import access_assessment
+from ..forms.impact import SectionForm
+from ..scoring import AnswersError, score
+from ..selectors import impact as selectors
+from ..services import impact as services
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""Selectors of the assessment app, one module per instrument."""

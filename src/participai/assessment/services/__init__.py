@@ -1,0 +1,1 @@
+"""Services of the assessment app, one module per instrument."""

@@ -1,0 +1,1 @@
+"""Views of the assessment app, one module per instrument."""
