@@ -11,7 +11,9 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from participai import __version__
+from participai.assessment.api import router as assessment_router
 from participai.engagement.api import router as toolbox_router
+from participai.engagement.canvas_api import router as canvas_router
 from participai.procurements.api import router as procurements_router
 
 api = NinjaAPI(
@@ -25,6 +27,8 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/procurements", procurements_router)
+api.add_router("/procurements", assessment_router)
+api.add_router("/procurements", canvas_router)
 api.add_router("/toolbox", toolbox_router)
 
 

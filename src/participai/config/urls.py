@@ -13,6 +13,10 @@ urlpatterns = [
         "workspace/procurements/<slug:slug>/assessment/",
         include("participai.assessment.urls"),
     ),
+    path(
+        "workspace/procurements/<slug:slug>/engagement/",
+        include("participai.engagement.workspace_urls"),
+    ),
     path("workspace/", include("participai.procurements.urls.workspace")),
     path("toolbox/", include("participai.engagement.urls")),
     path("api/", api.urls),

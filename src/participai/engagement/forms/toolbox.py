@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from participai.core.forms import DesignSystemForm
 from participai.procurements import lifecycle
 
-from . import labels
+from .. import labels
 
 
 def _choices(all_label, mapping):

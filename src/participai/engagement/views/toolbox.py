@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET
 
 from participai.procurements import lifecycle
 
-from . import labels
-from .forms import ToolboxFilterForm
-from .toolbox import default_catalogue
+from .. import labels
+from ..forms.toolbox import ToolboxFilterForm
+from ..toolbox import default_catalogue
 
 
 @require_GET

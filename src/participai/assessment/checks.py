@@ -1,0 +1,1 @@
+"""The gate check that enforces the proportionality rules (registered on import)."""

@@ -1,0 +1,3 @@
+"""Staff pages: consequence."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff pages: actor."""
+
+urlpatterns: list = []

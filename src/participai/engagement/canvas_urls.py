@@ -1,0 +1,3 @@
+"""Staff pages: canvas."""
+
+urlpatterns: list = []

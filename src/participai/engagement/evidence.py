@@ -1,0 +1,1 @@
+"""Evidence that role obligations are met: actors on the actor map."""

@@ -1,0 +1,1 @@
+"""Forms of the engagement app, one module per instrument."""

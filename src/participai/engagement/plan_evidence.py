@@ -1,0 +1,1 @@
+"""Evidence that mechanism obligations are met: activities of the engagement plan."""

@@ -1,0 +1,3 @@
+"""Staff pages: plan."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Selectors of the engagement app, one module per instrument."""

@@ -1,0 +1,1 @@
+"""Services of the engagement app, one module per instrument."""

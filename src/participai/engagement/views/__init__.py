@@ -1,0 +1,1 @@
+"""Views of the engagement app, one module per instrument."""
