@@ -158,3 +158,50 @@ def procurement(make_procurement) -> Procurement:
 @pytest.fixture
 def published(make_procurement) -> Procurement:
     return make_procurement(published=True, title="Published triage procurement")
+
+
+@pytest.fixture
+def settle_stakes(officer) -> Callable[..., Procurement]:
+    """Record assessed stakes on a procurement without going through the forms:
+    a completed impact assessment at ``level`` and a completed AI Act screening
+    of ``ai_act_class``. For tests of gates and obligations; the assessment
+    services have their own tests."""
+    from django.utils import timezone
+
+    from participai.assessment.models import AiActScreening, AssessmentStatus, ImpactAssessment
+
+    def settle(
+        procurement: Procurement,
+        *,
+        level: int = 1,
+        ai_act_class: str = "minimal",
+        fria_required: bool = False,
+        eu_registration_required: bool = False,
+    ) -> Procurement:
+        common = {
+            "procurement": procurement,
+            "stage": procurement.stage,
+            "status": AssessmentStatus.COMPLETED,
+            "started_by": officer,
+            "completed_by": officer,
+            "completed_at": timezone.now(),
+        }
+        ImpactAssessment.objects.create(
+            number=procurement.impact_assessments.count() + 1,
+            questionnaire_id="test",
+            questionnaire_version="0",
+            level=level,
+            **common,
+        )
+        AiActScreening.objects.create(
+            number=procurement.screenings.count() + 1,
+            classification=ai_act_class,
+            fria_required=fria_required,
+            eu_registration_required=eu_registration_required,
+            **common,
+        )
+        Procurement.objects.filter(pk=procurement.pk).update(impact_level=level)
+        procurement.refresh_from_db()
+        return procurement
+
+    return settle

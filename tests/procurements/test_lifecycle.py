@@ -109,9 +109,15 @@ def test_problem_definitions_gate_asks_for_the_problem_the_people_and_the_altern
         "problem_statement_written",
         "affected_people_named",
         "alternatives_considered",
+        "obligations_met",
     )
     # The public can follow before suppliers are approached.
     assert "procurement_published" in lifecycle.stage("engagement_planning").gate_checks
+
+
+def test_every_gate_checks_what_the_stakes_demand():
+    # The proportionality rules apply at every gate (DOMAIN.md section 6).
+    assert all("obligations_met" in stage.gate_checks for stage in lifecycle.STAGES)
 
 
 def test_expected_documents_are_known_document_types():

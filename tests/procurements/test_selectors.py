@@ -7,6 +7,7 @@ import pytest
 
 from participai.accounts.roles import Role
 from participai.procurements import lifecycle, selectors, services
+from participai.procurements.checks import PREFETCH
 from participai.procurements.models import DocumentType, GateOutcome, Procurement
 
 RATIONALE = "Recorded after the team meeting with the residents' panel."
@@ -170,6 +171,7 @@ def test_gate_checklist_evaluates_the_current_stages_checks(
         ("problem_statement_written", True),
         ("affected_people_named", False),
         ("alternatives_considered", True),
+        ("obligations_met", True),
     ]
     assert all(check.label and check.detail for check in checklist)
 
@@ -177,6 +179,7 @@ def test_gate_checklist_evaluates_the_current_stages_checks(
     assert [(c.key, c.passed) for c in selectors.gate_checklist(planning)] == [
         ("stage_document_present", False),
         ("procurement_published", False),
+        ("obligations_met", True),
     ]
     add_text_document(planning, document_type=DocumentType.ENGAGEMENT_PLAN)
     services.procurement_publish(actor=officer, procurement=planning)
@@ -185,7 +188,7 @@ def test_gate_checklist_evaluates_the_current_stages_checks(
 
 
 def test_gate_checklist_counts_only_documents_of_the_current_stage(
-    make_procurement, add_text_document, officer
+    make_procurement, add_text_document, officer, settle_stakes
 ):
     procurement = make_procurement()
     add_text_document(procurement, title="Written at problem definition")
@@ -194,10 +197,11 @@ def test_gate_checklist_counts_only_documents_of_the_current_stage(
     )
     procurement.refresh_from_db()
     assert procurement.stage == "impact_assessment"
-    (check,) = selectors.gate_checklist(procurement)
+    settle_stakes(procurement)
+    check, _obligations = selectors.gate_checklist(procurement)
     assert (check.key, check.passed) == ("stage_document_present", False)
     add_text_document(procurement, title="The impact assessment")
-    (check,) = selectors.gate_checklist(procurement)
+    check, _obligations = selectors.gate_checklist(procurement)
     assert check.passed
 
 
@@ -340,8 +344,10 @@ def test_dashboard_groups_active_procurements_by_stage(
     assert [check.key for check in by_title[waiting.title].waiting_for] == [
         "affected_people_named"
     ]
+    # Not assessed yet: the obligations to assess are due at this gate.
     assert [check.key for check in by_title[impact.title].waiting_for] == [
-        "stage_document_present"
+        "stage_document_present",
+        "obligations_met",
     ]
     # The planning procurement has its document but is not yet published.
     assert [check.key for check in by_title[planning.title].waiting_for] == [
@@ -351,9 +357,9 @@ def test_dashboard_groups_active_procurements_by_stage(
 
 
 def test_dashboard_counts_only_documents_of_the_current_stage(
-    make_procurement, add_text_document, officer
+    make_procurement, add_text_document, officer, settle_stakes
 ):
-    procurement = make_procurement(stage="impact_assessment")
+    procurement = settle_stakes(make_procurement(stage="impact_assessment"))
     add_text_document(procurement)
     services.gate_decide(
         actor=officer, procurement=procurement, outcome=GateOutcome.PROCEED, rationale=RATIONALE
@@ -388,7 +394,8 @@ def test_dashboard_runs_two_queries_whatever_the_count(
     make_procurement, add_text_document, django_assert_num_queries, count
 ):
     _fill(make_procurement, add_text_document, count)
-    with django_assert_num_queries(2):  # the procurements, then their documents
+    # The procurements, their documents, then one query per relation the checks read.
+    with django_assert_num_queries(2 + len(PREFETCH)):
         board = selectors.dashboard(Procurement.objects.all())
         for column in board.columns:
             for item in column.items:

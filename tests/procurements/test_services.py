@@ -450,6 +450,9 @@ def test_proceed_moves_to_the_next_stage(procurement, officer):
 def test_proceed_crosses_into_the_next_phase(make_procurement, officer, add_text_document):
     procurement = make_procurement(stage="market_engagement")
     add_text_document(procurement, document_type=DocumentType.MARKET_NOTICE)
+    # What every procurement owes the public before suppliers are approached.
+    add_text_document(procurement, document_type=DocumentType.PUBLIC_NOTICE)
+    add_text_document(procurement, document_type=DocumentType.PLAIN_LANGUAGE_EXPLANATION)
     decide(procurement, officer)
     procurement.refresh_from_db()
     assert (procurement.stage, procurement.phase) == ("solicitation_preparation", "delivery")
@@ -481,8 +484,10 @@ def test_proceed_is_refused_naming_the_failed_checks(make_procurement, officer):
     assert events().count() == before
 
 
-def test_proceed_needs_this_stages_document(make_procurement, officer, add_text_document):
-    procurement = make_procurement(stage="impact_assessment")
+def test_proceed_needs_this_stages_document(
+    make_procurement, officer, add_text_document, settle_stakes
+):
+    procurement = settle_stakes(make_procurement(stage="impact_assessment"))
     with pytest.raises(ValidationError) as caught:
         decide(procurement, officer)
     assert "This stage's work is documented" in caught.value.message_dict["outcome"][0]
@@ -660,6 +665,7 @@ def test_the_decision_keeps_a_snapshot_of_the_checks(make_procurement, officer):
         "problem_statement_written": True,
         "affected_people_named": False,
         "alternatives_considered": True,
+        "obligations_met": True,
     }
     assert all(set(check) == {"key", "label", "passed", "detail"} for check in snapshot)
     # Fixing the procurement later does not rewrite the decision's history.

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from participai.accounts.roles import Role
 from participai.core.models import AuditEvent
+from participai.procurements.checks import PREFETCH
 from participai.procurements.models import Document, GateDecision, Procurement
 from tests.conftest import PROBLEM
 
@@ -67,8 +68,9 @@ def test_dashboard_query_count_is_constant(
     for n in range(rows):
         make_procurement(title=f"P{n}")
     client.force_login(lead)
-    # session, user, roles, organisations, procurements, documents
-    with django_assert_num_queries(6):
+    # session, user, roles, organisations, procurements, documents, and one
+    # query per relation the gate checks read
+    with django_assert_num_queries(6 + len(PREFETCH)):
         assert client.get("/workspace/").status_code == 200
 
 

@@ -1,4 +1,4 @@
-"""Reaching an impact assessment: only through its procurement's access rules."""
+"""Reaching assessments: only through their procurement's access rules."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from participai.accounts.models import User
 from participai.procurements.access import Action, access_procurement
 from participai.procurements.models import Procurement
 
-from .models import ImpactAssessment
+from .models import AiActScreening, ImpactAssessment, RightsAssessment
 
 
 def access_assessment(
@@ -28,3 +28,31 @@ def access_assessment(
     if assessment is None:
         raise Http404("No such assessment.")
     return procurement, assessment
+
+
+def _numbered(model, user: User, slug: str, number: int, action: Action):
+    procurement = access_procurement(user, slug, action=action)
+    record = (
+        model.objects.filter(procurement=procurement, number=number)
+        .select_related("started_by", "completed_by")
+        .first()
+    )
+    if record is None:
+        raise Http404(f"No such {model._meta.model_name}.")
+    return procurement, record
+
+
+def access_screening(
+    user: User, slug: str, number: int, *, action: Action = Action.VIEW
+) -> tuple[Procurement, AiActScreening]:
+    """The procurement ``slug`` and its AI Act screening ``number``; 404 and 403
+    as for :func:`access_assessment`."""
+    return _numbered(AiActScreening, user, slug, number, action)
+
+
+def access_rights_assessment(
+    user: User, slug: str, number: int, *, action: Action = Action.VIEW
+) -> tuple[Procurement, RightsAssessment]:
+    """The procurement ``slug`` and its fundamental rights assessment ``number``;
+    404 and 403 as for :func:`access_assessment`."""
+    return _numbered(RightsAssessment, user, slug, number, action)

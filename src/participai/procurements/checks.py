@@ -51,6 +51,15 @@ class GateCheck:
 
 
 REGISTRY: dict[str, GateCheck] = {}
+# Related rows the registered checks read through ``procurement.<relation>.all()``;
+# lists of procurements (the dashboard) prefetch them so that checking many
+# gates costs a fixed number of queries.
+PREFETCH: list[str] = []
+
+
+def prefetch_for_checks(*lookups: str) -> None:
+    """Declare ``prefetch_related`` lookups that checks read (idempotent)."""
+    PREFETCH.extend(lookup for lookup in lookups if lookup not in PREFETCH)
 
 
 def gate_check(key: str, label: Promise) -> Callable[[CheckFunction], CheckFunction]:
