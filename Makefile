@@ -49,6 +49,7 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/instruments.py
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check src tests bench

@@ -17,6 +17,10 @@ from django.db import transaction
 from participai.accounts import services as account_services
 from participai.accounts.models import Organisation, User
 from participai.accounts.roles import Role
+from participai.assessment import demo as stakes
+from participai.assessment.services import consequences as consequence_services
+from participai.engagement.services import actors as actor_services
+from participai.engagement.services import plan as plan_services
 
 from . import services
 from .models import DocumentType, EntryRoute, GateOutcome, Procurement
@@ -120,6 +124,59 @@ def _d(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
 
+# What the proportionality rules ask each gate to see published or recorded,
+# in the words a demo body would use. Keyed by document type.
+EVIDENCE_TEXTS: dict[str, tuple[str, str]] = {
+    DocumentType.PUBLIC_NOTICE: (
+        "Notice: we are considering buying an AI system",
+        "What we want to achieve, what the system would and would not do, who may be "
+        "affected, and how to take part or object.",
+    ),
+    DocumentType.PLAIN_LANGUAGE_EXPLANATION: (
+        "How the system would work, in plain language",
+        "What data it reads, what it suggests, who decides, and how to ask for a person.",
+    ),
+    DocumentType.EQUITY_ANALYSIS: (
+        "Equity analysis",
+        "Who could be treated worse by the system, by age, disability, language and "
+        "district, and what we do about it.",
+    ),
+    DocumentType.INDIVIDUAL_EXPLANATIONS: (
+        "How individual decisions will be explained",
+        "Every person affected by a decision can ask why, and gets the main factors in "
+        "plain language within ten working days.",
+    ),
+    DocumentType.AI_USE_DISCLOSURE: (
+        "Telling people that AI is used",
+        "Wording shown wherever people meet the system, and in letters, saying that an AI "
+        "system is used and how to reach a person.",
+    ),
+    DocumentType.HUMAN_OVERSIGHT_PLAN: (
+        "Human oversight and training plan",
+        "A qualified member of staff takes every final decision; staff are trained before "
+        "use and every year after.",
+    ),
+    DocumentType.EXPERT_REVIEW: (
+        "Independent expert review of the system",
+        "An independent reviewer tested the system on local data and reported on accuracy, "
+        "errors by group and explainability.",
+    ),
+}
+
+
+def _evidence(actor: User, procurement: Procurement, *document_types: str) -> None:
+    """Publish what the stage's obligations ask for (see ``EVIDENCE_TEXTS``)."""
+    for document_type in document_types:
+        title, body = EVIDENCE_TEXTS[document_type]
+        services.document_add(
+            actor=actor,
+            procurement=procurement,
+            title=title,
+            document_type=document_type,
+            body=body,
+        )
+
+
 @transaction.atomic
 def load() -> list[Login]:
     """Create the demo. Precondition: not loaded yet (see :func:`is_loaded`)."""
@@ -213,9 +270,6 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
         estimated_value=Decimal("850000"),
         currency="GBP",
     )
-    services.procurement_record_impact_level(
-        actor=lead, procurement=p, level=3, source="demo: impact questionnaire, March 2026"
-    )
     p = _step(
         lead,
         p,
@@ -234,6 +288,8 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
         deciders=[lead, officer],
     )
     services.procurement_publish(actor=officer, procurement=p)
+    _triage_stakes(lead, p)
+    _evidence(lead, p, DocumentType.EQUITY_ANALYSIS)
     p = _step(
         lead,
         p,
@@ -252,6 +308,8 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
         deciders=[lead, officer],
         others="Data protection officer",
     )
+    _triage_actor_map(lead, p)
+    _triage_plan(lead, p, staff)
     p = _step(
         lead,
         p,
@@ -271,6 +329,7 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
         on=_d("2026-04-15"),
         deciders=[lead, officer],
     )
+    _evidence(officer, p, DocumentType.PUBLIC_NOTICE, DocumentType.PLAIN_LANGUAGE_EXPLANATION)
     p = _step(
         officer,
         p,
@@ -288,6 +347,13 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
         "several offered explainability of individual triage suggestions.",
         on=_d("2026-05-28"),
         deciders=[officer],
+    )
+    _evidence(
+        officer,
+        p,
+        DocumentType.INDIVIDUAL_EXPLANATIONS,
+        DocumentType.AI_USE_DISCLOSURE,
+        DocumentType.HUMAN_OVERSIGHT_PLAN,
     )
     p = _step(
         officer,
@@ -318,6 +384,220 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
     )
 
 
+def _triage_stakes(lead: User, p: Procurement) -> None:
+    """Level III, high risk under Annex III 5(a), so a rights assessment, and the
+    consequences the team found in its scanning workshop."""
+    stakes.assess(actor=lead, procurement=p, level=3)
+    stakes.screen(
+        actor=lead,
+        procurement=p,
+        answers={"annex_iii_points": ["5(a)"], "profiles_people": True},
+    )
+    stakes.assess_rights(
+        actor=lead,
+        procurement=p,
+        texts={
+            "processes": "Triage of referrals to adult social care: the system suggests an "
+            "urgency band for each referral; a duty social worker decides.",
+            "period_and_frequency": "Every referral (about 1,400 a month), every working day, "
+            "for the three years of the contract and any extension.",
+            "affected_groups": "Older residents referred to adult social care\n"
+            "Disabled residents and their unpaid carers\n"
+            "Residents who write little or no English\n"
+            "Duty social workers",
+            "risks": "Urgent referrals suggested as routine, especially when written by "
+            "families rather than professionals; people with little written English "
+            "under-ranked; social workers deferring to the suggestion.",
+            "oversight_measures": "A duty social worker confirms or changes every suggested "
+            "band before it is used, sees the main factors behind it, and records why when "
+            "changing it. Weekly sample review by a senior practitioner.",
+            "response_measures": "The suggestion can be switched off in a day; referrals "
+            "then go back to the manual queue. Complaints go through the council's "
+            "complaints process and the ombudsman; a quarterly review with the community "
+            "advisory group.",
+            "summary": "Decision support for triaging adult social-care referrals. A human "
+            "decides every case; risks of under-ranking some groups are monitored monthly "
+            "with disaggregated KPIs.",
+        },
+    )
+    for prompt, description, intention, effect, group, response, owner in (
+        (
+            "intended_benefit",
+            "Urgent referrals reach a social worker the same day.",
+            "intended",
+            "positive",
+            "Residents referred to adult social care",
+            "act",
+            "Head of adult social care",
+        ),
+        (
+            "bias_history",
+            "Referrals written by families are ranked lower than those from professionals, "
+            "because they are less structured.",
+            "unintended",
+            "negative",
+            "Families and unpaid carers",
+            "act",
+            "Data expert",
+        ),
+        (
+            "automation_rubber_stamp",
+            "Social workers stop reading referrals in full and follow the suggestion.",
+            "unintended",
+            "negative",
+            "Duty social workers and the people they assess",
+            "monitor",
+            "Principal social worker",
+        ),
+        (
+            "automation_dependence",
+            "The referral data stays with the supplier and cannot be moved at the end of "
+            "the contract.",
+            "unintended",
+            "negative",
+            "The council and future residents",
+            "influence",
+            "Legal officer",
+        ),
+    ):
+        consequence_services.consequence_add(
+            actor=lead,
+            procurement=p,
+            description=description,
+            intention=intention,
+            effect=effect,
+            affected_group=group,
+            response=response,
+            owner=owner,
+            prompt_key=prompt,
+        )
+
+
+# name, kind, sector, affected, influence, interest, depth per stage
+TRIAGE_ACTORS = (
+    (
+        "Residents who use adult social care, and their carers",
+        "affected_community",
+        "general_public",
+        True,
+        2,
+        5,
+        {
+            "problem_definition": "consult",
+            "impact_assessment": "involve",
+            "engagement_planning": "involve",
+            "solicitation_preparation": "consult",
+            "vendor_evaluation": "collaborate",
+            "contract_monitoring": "involve",
+        },
+    ),
+    (
+        "Duty social workers (Unison branch)",
+        "frontline_worker",
+        "civil_society",
+        True,
+        3,
+        5,
+        {
+            "problem_definition": "involve",
+            "engagement_planning": "consult",
+            "solution_evaluation": "involve",
+        },
+    ),
+    (
+        "Age UK Northbridge and the Deaf Centre",
+        "civil_society",
+        "civil_society",
+        False,
+        3,
+        4,
+        {"problem_definition": "involve", "engagement_planning": "collaborate"},
+    ),
+    (
+        "Independent reviewer, University of Northbridge",
+        "independent_expert",
+        "academia",
+        False,
+        2,
+        3,
+        {
+            "impact_assessment": "involve",
+            "engagement_planning": "involve",
+            "solution_evaluation": "collaborate",
+        },
+    ),
+    (
+        "Data protection officer",
+        "oversight_body",
+        "public_administration",
+        False,
+        4,
+        3,
+        {"impact_assessment": "consult", "contract_negotiation": "involve"},
+    ),
+    (
+        "Director of adult social care",
+        "senior_leadership",
+        "public_administration",
+        False,
+        5,
+        4,
+        {"problem_definition": "collaborate", "contract_negotiation": "empower"},
+    ),
+)
+
+
+def _triage_actor_map(lead: User, p: Procurement) -> None:
+    for name, kind, sector, affected, influence, interest, depths in TRIAGE_ACTORS:
+        stakeholder = actor_services.actor_add(
+            actor=lead,
+            procurement=p,
+            name=name,
+            kind=kind,
+            sector=sector,
+            is_affected=affected,
+            influence=influence,
+            interest=interest,
+        )
+        actor_services.involvements_set(actor=lead, stakeholder=stakeholder, depths=depths)
+
+
+def _triage_plan(lead: User, p: Procurement, staff: dict[str, User]) -> None:
+    """Two workshops already run, a panel and a consultation planned, and the
+    recommender's proposals for the rest left for the team to review."""
+    residents = p.actors.get(kind="affected_community")
+    workers = p.actors.get(kind="frontline_worker")
+    plan_services.activity_add(
+        actor=lead,
+        procurement=p,
+        mechanism_key="co_design_workshop",
+        stage="problem_definition",
+        title="Workshops with residents and carers on what a good first contact is",
+        target_actors=[residents],
+        starts_on=_d("2026-01-08"),
+        ends_on=_d("2026-01-15"),
+        owner=staff["nb-facilitator"],
+        status="done",
+        outputs="Two workshops, 31 people (9 through the advocacy organisations). "
+        "Same-day contact for urgent cases came first; a named person to call came second.",
+    )
+    plan_services.activity_add(
+        actor=lead,
+        procurement=p,
+        mechanism_key="frontline_staff_interviews",
+        stage="engagement_planning",
+        title="Interviews and a workshop with duty social workers",
+        target_actors=[workers],
+        starts_on=_d("2026-04-02"),
+        ends_on=_d("2026-04-10"),
+        owner=staff["nb-lead"],
+        status="done",
+        outputs="12 interviews. Social workers want to see why a band was suggested and to "
+        "override it without a form.",
+    )
+    plan_services.plan_recommend(actor=lead, procurement=p)
+
+
 def _council_tax_chatbot(org: Organisation, staff: dict[str, User]) -> None:
     officer, lead, legal = staff["nb-officer"], staff["nb-lead"], staff["nb-legal"]
     p = services.procurement_create(
@@ -339,9 +619,15 @@ def _council_tax_chatbot(org: Organisation, staff: dict[str, User]) -> None:
         estimated_value=Decimal("95000"),
         currency="GBP",
     )
-    services.procurement_record_impact_level(
-        actor=lead, procurement=p, level=1, source="demo: impact questionnaire, 2025"
-    )
+    # What each gate's obligations ask for, done before the gate (level I,
+    # limited risk: people must be told they talk to an AI system).
+    chatbot_evidence = {
+        "market_engagement": (
+            DocumentType.PUBLIC_NOTICE,
+            DocumentType.PLAIN_LANGUAGE_EXPLANATION,
+        ),
+        "solicitation_preparation": (DocumentType.AI_USE_DISCLOSURE,),
+    }
     steps = [
         (
             lead,
@@ -402,8 +688,12 @@ def _council_tax_chatbot(org: Organisation, staff: dict[str, User]) -> None:
         ),
     ]
     for actor, title, doc_type, on, body in steps:
+        if p.stage == "impact_assessment":
+            stakes.assess(actor=lead, procurement=p, level=1)
+            stakes.screen(actor=lead, procurement=p, answers={"interacts_with_people": True})
         if actor is lead and p.stage == "engagement_planning":
             services.procurement_publish(actor=officer, procurement=p)
+        _evidence(actor, p, *chatbot_evidence.get(p.stage, ()))
         deciders = [actor] if actor is officer else [actor, officer]
         if p.stage == "contract_negotiation":
             deciders = [officer, legal]
@@ -444,9 +734,17 @@ def _traffic_signals(org: Organisation, staff: dict[str, User]) -> None:
         entry_route=EntryRoute.PILOT,
         estimated_value=Decimal("180000"),
     )
-    services.procurement_record_impact_level(
-        actor=lead, procurement=p, level=2, source="demo: impact questionnaire, 2024"
-    )
+    # Level II, minimal risk under the AI Act (signal timing is not a safety
+    # component here: the junctions keep their fail-safe controllers).
+    traffic_evidence = {
+        "impact_assessment": (DocumentType.EQUITY_ANALYSIS,),
+        "market_engagement": (
+            DocumentType.PUBLIC_NOTICE,
+            DocumentType.PLAIN_LANGUAGE_EXPLANATION,
+        ),
+        "solicitation_preparation": (DocumentType.INDIVIDUAL_EXPLANATIONS,),
+        "solution_evaluation": (DocumentType.EXPERT_REVIEW,),
+    }
     steps = [
         (lead, "Problem statement", DocumentType.PROBLEM_STATEMENT, "2024-03-04"),
         (lead, "Impact assessment", DocumentType.IMPACT_ASSESSMENT, "2024-03-25"),
@@ -459,8 +757,12 @@ def _traffic_signals(org: Organisation, staff: dict[str, User]) -> None:
         (officer, "Monitoring reports, six months", DocumentType.MONITORING_REPORT, "2025-05-05"),
     ]
     for actor, title, doc_type, on in steps:
+        if p.stage == "impact_assessment":
+            stakes.assess(actor=lead, procurement=p, level=2)
+            stakes.screen(actor=lead, procurement=p)
         if p.stage == "engagement_planning":
             services.procurement_publish(actor=officer, procurement=p)
+        _evidence(actor, p, *traffic_evidence.get(p.stage, ()))
         p = _step(
             actor,
             p,
