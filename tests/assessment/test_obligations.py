@@ -410,3 +410,52 @@ def test_the_api_hides_drafts_even_from_their_staff(client, officer, procurement
     response = client.get(f"/api/procurements/{procurement.slug}/obligations")
     assert response.status_code == 404
     assert client.get("/api/procurements/no-such/obligations").status_code == 404
+
+
+def test_the_dashboard_checks_engaged_procurements_in_a_fixed_number_of_queries(
+    make_procurement, settle_stakes, officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participai.engagement.models import Actor, EngagementActivity, Involvement
+    from participai.procurements.models import Procurement
+
+    def add_engaged(n: int) -> None:
+        for i in range(n):
+            procurement = settle_stakes(
+                make_procurement(stage="engagement_planning", title=f"Engaged {n}-{i}"), level=3
+            )
+            expert = Actor.objects.create(
+                procurement=procurement,
+                name="Independent reviewer",
+                kind="independent_expert",
+                sector="academia",
+                influence=2,
+                interest=3,
+                created_by=officer,
+            )
+            Involvement.objects.create(actor=expert, stage="engagement_planning", depth="involve")
+            activity = EngagementActivity.objects.create(
+                procurement=procurement,
+                mechanism_key="focus_groups",
+                stage="problem_definition",
+                title="Focus groups",
+                status="done",
+                outputs="Heard 20 people.",
+                created_by=officer,
+            )
+            activity.target_actors.add(expert)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            board = procurement_selectors.dashboard(Procurement.objects.all())
+            for column in board.columns:
+                for item in column.items:
+                    item.waiting_for  # noqa: B018 - evaluated inside the block on purpose
+        return len(captured)
+
+    add_engaged(2)
+    few = queries()
+    add_engaged(5)
+    assert queries() == few

@@ -22,6 +22,7 @@ from participai.assessment.evidence import Evidence, EvidenceContext, obligation
 from participai.assessment.proportionality import Obligation
 from participai.core.vocabulary import STAGE_KEYS
 from participai.procurements import lifecycle
+from participai.procurements.checks import prefetch_for_checks
 
 from . import actormap
 from .labels import ACTOR_KIND_LABELS, DEPTH_LABELS
@@ -31,8 +32,15 @@ ROLE_MIN_DEPTH = "involve"
 CACHE_KEY = "engagement.actors"
 
 
+prefetch_for_checks("actors__involvements")
+
+
 def _load_map(context: EvidenceContext) -> list[actormap.MapActor]:
-    return map_inputs(list(actors_of(context.procurement)))
+    procurement = context.procurement
+    if "actors" in getattr(procurement, "_prefetched_objects_cache", {}):
+        # A list of procurements (the dashboard) prefetched the maps: no query.
+        return map_inputs(sorted(procurement.actors.all(), key=lambda a: (a.name, a.pk)))
+    return map_inputs(list(actors_of(procurement)))
 
 
 def _names(actors: list[actormap.MapActor]) -> str:

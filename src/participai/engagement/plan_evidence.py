@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from participai.assessment.evidence import Evidence, EvidenceContext, obligation_evidence
 from participai.assessment.proportionality import Obligation
 from participai.procurements import lifecycle
+from participai.procurements.checks import prefetch_for_checks
 
 from .labels import (
     ACTOR_KIND_LABELS,
@@ -50,16 +51,24 @@ class _Row:
     target_kinds: frozenset[str]
 
 
+prefetch_for_checks("engagement_activities__target_actors")
+
+
 def _load(context: EvidenceContext) -> list[_Row]:
     catalogue = default_catalogue()
-    activities = (
-        EngagementActivity.objects.filter(procurement=context.procurement)
-        .prefetch_related(
-            # Only the kinds are needed; keep the rows light.
-            Prefetch("target_actors", queryset=Actor.objects.only("id", "kind"))
+    procurement = context.procurement
+    if "engagement_activities" in getattr(procurement, "_prefetched_objects_cache", {}):
+        # A list of procurements (the dashboard) prefetched the plans: no query.
+        activities = sorted(procurement.engagement_activities.all(), key=lambda a: a.pk)
+    else:
+        activities = (
+            EngagementActivity.objects.filter(procurement=procurement)
+            .prefetch_related(
+                # Only the kinds are needed; keep the rows light.
+                Prefetch("target_actors", queryset=Actor.objects.only("id", "kind"))
+            )
+            .order_by("id")
         )
-        .order_by("id")
-    )
     return [
         _Row(
             title=a.title,
