@@ -29,6 +29,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Spanish leaves Spanish active in the thread (LocaleMiddleware
+    activates and never deactivates): start and end every test in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rows are rolled back between tests and ids reused; cached fragments
     # keyed by id must not leak from one test into the next.
