@@ -330,6 +330,7 @@ def test_the_page_lists_obligations_by_gate_with_reasons(client, officer, level_
     client.force_login(officer)
     html = client.get(_page_url(level_two)).content.decode()
     assert "Gate 2: Impact assessment" in html
+    assert "AI Act class: <strong>Minimal risk</strong>" in html
     assert "equity analysis" in html.lower()
     assert "not met" in html
     # An officer may not exempt: no form.

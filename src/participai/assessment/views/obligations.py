@@ -17,12 +17,14 @@ from participai.procurements import lifecycle
 from participai.procurements.access import Action, access_procurement, can
 
 from ..forms.screening import ExemptionForm
+from ..models import AiActClass
 from ..selectors.obligations import obligation_statuses, stakes_of
 from ..services.obligations import obligation_exempt
 
 
 def _page(request: HttpRequest, procurement, *, failed_form=None, failed_key="", status=200):
     statuses = obligation_statuses(procurement)
+    stakes = stakes_of(procurement)
     can_exempt = can(request.user, Action.EXEMPT_OBLIGATION, procurement)
     passed = lifecycle.STAGE_KEYS[: procurement.current_stage.number - 1]
 
@@ -44,7 +46,8 @@ def _page(request: HttpRequest, procurement, *, failed_form=None, failed_key="",
         "assessment/obligations.html",
         {
             "procurement": procurement,
-            "stakes": stakes_of(procurement),
+            "stakes": stakes,
+            "ai_act_class": AiActClass(stakes.ai_act_class).label if stakes.ai_act_class else "",
             "by_gate": by_gate,
             "counts": {
                 state: sum(1 for s in statuses if s.state == state)
