@@ -58,7 +58,10 @@ def test_officer_opens_documents_publishes_and_decides(page: Page, live_server, 
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator("main .usa-tag", has_text="Draft")).to_be_visible()
     gate = page.locator("section[aria-labelledby=gate-heading]")
-    expect(gate.locator("li.check--pass")).to_have_count(3)
+    # The problem, the people, the alternatives, and what the stakes demand
+    # (nothing yet: the impact level is not known before the next stage).
+    expect(gate.locator("li.check--pass")).to_have_count(4)
+    expect(gate.locator("li.check--fail")).to_have_count(0)
 
     page.get_by_role("link", name="Add a document").click()
     form = page.locator("main form")
