@@ -14,19 +14,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participai.accounts.models import User
 from participai.core.audit import audit_record
-from participai.procurements.access import Action, require
 from participai.procurements.models import Procurement
 from participai.procurements.services import procurement_record_impact_level
 
 from .. import registry
 from ..models import AssessmentStatus, ImpactAssessment
 from ..scoring import ScoreResult, score, validate_answers
+from . import drafts
 
 
 def _translated(errors: Mapping[str, str]) -> dict[str, str]:
@@ -84,23 +83,18 @@ def assessment_start(*, actor: User, procurement: Procurement) -> ImpactAssessme
     return the draft already open. A reassessment starts from the answers of
     the last completed assessment of the same questionnaire, so nothing
     entered before has to be typed again."""
-    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
-    require(actor, Action.ASSESS, procurement)
-    draft = procurement.impact_assessments.filter(status=AssessmentStatus.DRAFT).first()
+    procurement = drafts.lock_procurement(actor, procurement)
+    draft = drafts.open_draft(procurement.impact_assessments)
     if draft is not None:
         return draft
     questionnaire = registry.current()
-    previous = (
-        procurement.impact_assessments.filter(
-            status=AssessmentStatus.COMPLETED, questionnaire_id=questionnaire.id
-        )
-        .order_by("-number")
-        .first()
+    previous = drafts.last_completed(
+        procurement.impact_assessments.filter(questionnaire_id=questionnaire.id)
     )
     answers = {}
     if previous is not None:
         answers = {k: v for k, v in previous.answers.items() if k in questionnaire}
-    number = (procurement.impact_assessments.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = drafts.next_number(procurement.impact_assessments)
     assessment = ImpactAssessment.objects.create(
         procurement=procurement,
         number=number,
@@ -126,15 +120,12 @@ def assessment_start(*, actor: User, procurement: Procurement) -> ImpactAssessme
 
 
 def _locked_draft(actor: User, assessment: ImpactAssessment) -> ImpactAssessment:
-    assessment = (
-        ImpactAssessment.objects.select_for_update()
-        .select_related("procurement")
-        .get(pk=assessment.pk)
+    return drafts.lock_draft(
+        ImpactAssessment,
+        actor,
+        assessment,
+        completed=_("This assessment is completed; start a reassessment instead."),
     )
-    require(actor, Action.ASSESS, assessment.procurement)
-    if not assessment.is_draft:
-        raise ValidationError(_("This assessment is completed; start a reassessment instead."))
-    return assessment
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,23 +21,13 @@ from django.utils.translation import gettext as _
 from participai.accounts.models import User
 from participai.core.audit import audit_record
 from participai.core.text import clean_plain
-from participai.procurements.access import Action, require
 from participai.procurements.models import Procurement
 
 from .. import ai_act
 from ..models import AiActScreening, AssessmentStatus, RightsAssessment
+from . import drafts
 
 RIGHTS_TEXT_MAX = 20_000
-
-
-def _next_number(rows) -> int:
-    return (rows.aggregate(n=Max("number"))["n"] or 0) + 1
-
-
-def _touch(procurement: Procurement) -> None:
-    # The public page shows the AI Act class and the rights summary: a change
-    # makes its cache stale.
-    procurement.save(update_fields=["updated_at"])
 
 
 # --------------------------------------------------------------------------
@@ -51,16 +40,11 @@ def screening_start(*, actor: User, procurement: Procurement) -> AiActScreening:
     """Open a draft screening, or return the draft already open. A new screening
     starts from the last completed one's answers, else from answers that
     declare nothing (every yes/no "no")."""
-    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
-    require(actor, Action.ASSESS, procurement)
-    draft = procurement.screenings.filter(status=AssessmentStatus.DRAFT).first()
+    procurement = drafts.lock_procurement(actor, procurement)
+    draft = drafts.open_draft(procurement.screenings)
     if draft is not None:
         return draft
-    previous = (
-        procurement.screenings.filter(status=AssessmentStatus.COMPLETED)
-        .order_by("-number")
-        .first()
-    )
+    previous = drafts.last_completed(procurement.screenings)
     if previous is not None:
         answers = dict(previous.answers)
     else:
@@ -68,7 +52,7 @@ def screening_start(*, actor: User, procurement: Procurement) -> AiActScreening:
         answers = {**ai_act.blank_answers(), "deployer_is_public_body": True}
     screening = AiActScreening.objects.create(
         procurement=procurement,
-        number=_next_number(procurement.screenings),
+        number=drafts.next_number(procurement.screenings),
         stage=procurement.stage,
         answers=answers,
         started_by=actor,
@@ -88,11 +72,9 @@ def screening_start(*, actor: User, procurement: Procurement) -> AiActScreening:
 
 
 def _locked(model, actor: User, record):
-    record = model.objects.select_for_update().select_related("procurement").get(pk=record.pk)
-    require(actor, Action.ASSESS, record.procurement)
-    if not record.is_draft:
-        raise ValidationError(_("This is completed; start a new one instead."))
-    return record
+    return drafts.lock_draft(
+        model, actor, record, completed=_("This is completed; start a new one instead.")
+    )
 
 
 def _answer_errors(answers: Mapping[str, Any], *, partial: bool) -> dict[str, str]:
@@ -149,7 +131,7 @@ def screening_complete(*, actor: User, screening: AiActScreening) -> AiActScreen
     screening.completed_by = actor
     screening.completed_at = timezone.now()
     screening.save()
-    _touch(screening.procurement)
+    drafts.touch(screening.procurement)
     audit_record(
         actor=actor,
         action="screening.completed",
@@ -180,21 +162,12 @@ def rights_assessment_start(*, actor: User, procurement: Procurement) -> RightsA
     the procurement names as the first draft of point (c). Allowed whatever
     the screening found: a body may assess rights without being obliged to.
     """
-    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
-    require(actor, Action.ASSESS, procurement)
-    draft = procurement.rights_assessments.filter(status=AssessmentStatus.DRAFT).first()
+    procurement = drafts.lock_procurement(actor, procurement)
+    draft = drafts.open_draft(procurement.rights_assessments)
     if draft is not None:
         return draft
-    previous = (
-        procurement.rights_assessments.filter(status=AssessmentStatus.COMPLETED)
-        .order_by("-number")
-        .first()
-    )
-    screening = (
-        procurement.screenings.filter(status=AssessmentStatus.COMPLETED)
-        .order_by("-number")
-        .first()
-    )
+    previous = drafts.last_completed(procurement.rights_assessments)
+    screening = drafts.last_completed(procurement.screenings)
     texts = (
         {point: getattr(previous, point) for point in RightsAssessment.POINTS}
         if previous
@@ -202,7 +175,7 @@ def rights_assessment_start(*, actor: User, procurement: Procurement) -> RightsA
     )
     assessment = RightsAssessment.objects.create(
         procurement=procurement,
-        number=_next_number(procurement.rights_assessments),
+        number=drafts.next_number(procurement.rights_assessments),
         stage=procurement.stage,
         screening=screening,
         started_by=actor,
@@ -274,7 +247,7 @@ def rights_assessment_complete(*, actor: User, assessment: RightsAssessment) -> 
     assessment.completed_by = actor
     assessment.completed_at = timezone.now()
     assessment.save()
-    _touch(assessment.procurement)
+    drafts.touch(assessment.procurement)
     audit_record(
         actor=actor,
         action="rights_assessment.completed",
