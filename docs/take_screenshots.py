@@ -70,6 +70,15 @@ def shoot(base: str) -> None:
         page.click("button[type=submit]:has-text('Log in')")
         page.goto(f"{base}/workspace/")
         page.screenshot(path=OUT / "workspace.png", full_page=False)
+        triage = f"{base}/workspace/procurements/ai-assisted-triage-of-adult-social-care-referrals"
+        for name, path in (
+            ("obligations", "assessment/obligations/"),
+            ("actor-map", "engagement/actors/"),
+            ("plan", "engagement/plan/"),
+            ("canvas", "engagement/canvas/"),
+        ):
+            page.goto(f"{triage}/{path}")
+            page.screenshot(path=OUT / f"{name}.png", full_page=False)
         browser.close()
     print(f"Screenshots written to {OUT}")
 
