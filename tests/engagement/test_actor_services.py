@@ -265,6 +265,24 @@ def test_remove_is_refused_while_a_plan_activity_targets_the_actor(
     assert not events("actor.removed")
 
 
+def test_a_cancelled_activity_does_not_hold_the_actor_on_the_map(officer, procurement, residents):
+    from participai.engagement.selectors.actors import actors_of
+
+    activity = EngagementActivity.objects.create(
+        procurement=procurement,
+        mechanism_key="citizens_jury",
+        stage="problem_definition",
+        title="Dismissed proposal",
+        status="cancelled",
+        created_by=officer,
+    )
+    activity.target_actors.add(residents)
+    assert actors_of(procurement).get(pk=residents.pk).activity_count == 0
+    services.actor_remove(actor=officer, stakeholder=residents)
+    assert not Actor.objects.filter(pk=residents.pk).exists()
+    assert events("actor.removed")
+
+
 def test_suggestions_come_from_roles_fria_and_affected_people(officer, procurement, residents):
     RightsAssessment.objects.create(
         procurement=procurement,

@@ -56,6 +56,20 @@ def planned(level_three, officer) -> EngagementActivity:
 # --- Recommend ---------------------------------------------------------------------------
 
 
+def test_an_exempted_obligation_gets_no_proposal(level_three, org, make_member, officer):
+    from participai.assessment.services.obligations import obligation_exempt
+
+    obligation_exempt(
+        actor=make_member(org, Role.LEGAL_OFFICER),
+        procurement=level_three,
+        obligation_key="deliberation_with_affected_people",
+        justification="Residents deliberated on this problem in the 2025 citizens' assembly.",
+    )
+    created = services.plan_recommend(actor=officer, procurement=level_three)
+    assert created  # the baseline is still proposed
+    assert not [a for a in created if a.obligation_key == "deliberation_with_affected_people"]
+
+
 def test_recommend_stores_proposals_with_reasons_and_obligations(level_three, officer):
     created = services.plan_recommend(actor=officer, procurement=level_three)
     rows = list(EngagementActivity.objects.filter(procurement=level_three).order_by("id"))

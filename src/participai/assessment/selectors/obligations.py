@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language
-
+from participai.core.languages import active_language
 from participai.procurements import lifecycle
 from participai.procurements.models import Procurement
 
@@ -51,11 +50,6 @@ def stakes_of(procurement: Procurement, *, screening: AiActScreening | None = No
     )
 
 
-def _language() -> str:
-    lang = (get_language() or "en")[:2]
-    return lang if lang in ("en", "es", "ca") else "en"
-
-
 @dataclass(frozen=True)
 class ObligationStatus:
     """One obligation, what shows it is met, and any exemption recorded for it."""
@@ -81,11 +75,11 @@ class ObligationStatus:
 
     @property
     def text(self) -> str:
-        return self.obligation.text[_language()]
+        return self.obligation.text[active_language()]
 
     @property
     def reason(self) -> str:
-        return self.obligation.reason[_language()]
+        return self.obligation.reason[active_language()]
 
     @property
     def gate_stage(self) -> lifecycle.Stage:

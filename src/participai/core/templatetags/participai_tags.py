@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from django import template
-from django.utils.translation import get_language
+
+from participai.core import languages
 
 register = template.Library()
 
@@ -21,7 +22,4 @@ def call(value: Callable[[str], str] | None, argument: str) -> str:
 def in_language(texts: Mapping[str, str] | None, lang: str | None = None) -> str:
     """Pick the active language's text from a ``{"en": …, "es": …}`` mapping
     (data files and stored results keep texts that way), falling back to English."""
-    if not texts:
-        return ""
-    code = (lang or get_language() or "en")[:2]
-    return texts.get(code) or texts.get("en", "")
+    return languages.in_language(texts, lang)

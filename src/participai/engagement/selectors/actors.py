@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -23,7 +23,7 @@ from participai.procurements.models import Procurement
 
 from .. import actormap
 from ..labels import ACTOR_KIND_LABELS, DEPTH_LABELS
-from ..models import Actor
+from ..models import ActivityStatus, Actor
 
 QUADRANT_LABELS = {
     actormap.MANAGE_CLOSELY: gettext_lazy("Manage closely"),
@@ -75,10 +75,15 @@ LEVEL_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 def actors_of(procurement: Procurement) -> QuerySet[Actor]:
     """The procurement's actors by name, with their involvements prefetched and
-    ``activity_count`` (how many plan activities target each) annotated."""
+    ``activity_count`` (how many live plan activities target each: cancelled
+    and dismissed ones do not count) annotated."""
     return (
         Actor.objects.filter(procurement=procurement)
-        .annotate(activity_count=Count("activities"))
+        .annotate(
+            activity_count=Count(
+                "activities", filter=~Q(activities__status=ActivityStatus.CANCELLED)
+            )
+        )
         .prefetch_related("involvements")
         .order_by("name", "id")
     )

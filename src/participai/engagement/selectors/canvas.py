@@ -37,6 +37,7 @@ from participai.assessment.models import (
     AssessmentStatus,
     Consequence,
 )
+from participai.core.languages import active_language
 from participai.procurements import lifecycle
 from participai.procurements.models import (
     Document,
@@ -48,7 +49,7 @@ from participai.procurements.models import (
 from ..canvas import Canvas, Header, Words
 from ..models import Actor, EngagementActivity, Involvement
 from .canvas_blocks import delivery, engagement, purpose
-from .canvas_blocks.common import Answers, language, latest
+from .canvas_blocks.common import Answers, latest
 
 
 def canvas_of(procurement: Procurement, *, public: bool) -> Canvas:
@@ -59,7 +60,7 @@ def canvas_of(procurement: Procurement, *, public: bool) -> Canvas:
     the public edition of published procurements only). ``procurement``
     should come with its organisation loaded (the ``access_*`` functions do).
     """
-    lang = language()
+    lang = active_language()
     impact_rows = list(procurement.impact_assessments.order_by("-number")[:2])
     screening = (
         AiActScreening.objects.filter(procurement=procurement, status=AssessmentStatus.COMPLETED)

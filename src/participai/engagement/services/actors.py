@@ -29,7 +29,7 @@ from participai.procurements.access import Action, require
 from participai.procurements.models import Procurement
 
 from .. import actormap
-from ..models import Actor, Involvement
+from ..models import ActivityStatus, Actor, Involvement
 from ..selectors import actors as selectors
 
 NAME_MAX = Actor._meta.get_field("name").max_length
@@ -218,11 +218,16 @@ def actor_update(*, actor: User, stakeholder: Actor, **changes: Any) -> Actor:
 def actor_remove(*, actor: User, stakeholder: Actor) -> None:
     """Take an actor off the map, with its involvements.
 
-    Refused (``ValidationError`` naming the activities) while any activity of
-    the engagement plan targets the actor: the plan must let go of it first.
+    Refused (``ValidationError`` naming the activities) while a live activity
+    of the engagement plan targets the actor: the plan must let go of it first.
+    Cancelled and dismissed activities do not hold an actor on the map.
     """
     procurement, stakeholder = _locked_stakeholder(actor, stakeholder)
-    titles = list(stakeholder.activities.order_by("id").values_list("title", flat=True))
+    titles = list(
+        stakeholder.activities.exclude(status=ActivityStatus.CANCELLED)
+        .order_by("id")
+        .values_list("title", flat=True)
+    )
     if titles:
         shown = ", ".join(f"“{title}”" for title in titles[:3])
         if len(titles) > 3:

@@ -20,13 +20,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from participai.accounts.models import User
-from participai.assessment.proportionality import Obligation, obligations_for
-from participai.assessment.selectors.obligations import stakes_of
+from participai.assessment.proportionality import Obligation
+from participai.assessment.selectors.obligations import obligation_statuses
 from participai.core.audit import audit_record
+from participai.core.languages import active_language
 from participai.core.text import clean_plain
 from participai.core.vocabulary import ACTOR_KINDS
 from participai.procurements import lifecycle
@@ -96,23 +97,13 @@ BASELINE_REASONS = {
 }
 
 
-def _language() -> str:
-    lang = (get_language() or "en")[:2]
-    return lang if lang in ("en", "es", "ca") else "en"
-
-
 # --- Recommend ---------------------------------------------------------------------------
-
-
-def procurement_obligations(procurement: Procurement) -> list[Obligation]:
-    """What the procurement's stakes demand, placed at its current stage."""
-    return obligations_for(stakes_of(procurement), current_stage=procurement.stage)
 
 
 def reason_text(proposal: Proposal, obligations: dict[str, Obligation]) -> str:
     """The reason for ``proposal``, in the current language."""
     params = proposal.reason_params
-    lang = _language()
+    lang = active_language()
     if proposal.obligation_key and proposal.obligation_key in obligations:
         obligation = obligations[proposal.obligation_key]
         parts = [obligation.text[lang], obligation.reason[lang]]
@@ -145,10 +136,12 @@ def plan_recommend(*, actor: User, procurement: Procurement) -> list[EngagementA
     procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
     require(actor, Action.PLAN_ENGAGEMENT, procurement)
     catalogue = default_catalogue()
-    obligations = procurement_obligations(procurement)
+    statuses = obligation_statuses(procurement)
     proposals = recommend(
         current_stage=procurement.stage,
-        obligations=obligations,
+        # Met obligations need nothing more, and an exempted one was decided,
+        # publicly, not to be owed: neither gets a proposal.
+        obligations=[status.obligation for status in statuses if status.state == "unmet"],
         impact_level=procurement.impact_level,
         actor_map=actor_map_summary(procurement),
         existing=existing_for_recommender(procurement),
@@ -156,9 +149,9 @@ def plan_recommend(*, actor: User, procurement: Procurement) -> list[EngagementA
     )
     if not proposals:
         return []
-    by_key = {obligation.key: obligation for obligation in obligations}
+    by_key = {status.obligation.key: status.obligation for status in statuses}
     actors = list(Actor.objects.filter(procurement=procurement))
-    lang = get_language()
+    lang = active_language()
     created = []
     for proposal in proposals:
         activity = EngagementActivity.objects.create(
@@ -351,7 +344,7 @@ def activity_add(
     if stage not in lifecycle.STAGE_KEYS:
         errors["stage"] = _("Choose a stage of the lifecycle.")
     if not (title or "").strip() and mechanism_key in catalogue:
-        title = catalogue.get(mechanism_key).text("name", get_language())[:TITLE_MAX]
+        title = catalogue.get(mechanism_key).text("name", active_language())[:TITLE_MAX]
     title = _check_title(title, errors)
     _check_dates(starts_on, ends_on, errors)
     _check_owner(procurement, owner, errors)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from participai.assessment import registry
@@ -67,11 +66,6 @@ TRANSPARENCY_DOCUMENTS = (
     DocumentType.EU_DATABASE_ENTRY,
 )
 OBLIGATION_STATES = ("met", "exempt", "unmet", "blocking")
-
-
-def language() -> str:
-    lang = (get_language() or "en")[:2]
-    return lang if lang in LANGUAGES else "en"
 
 
 def localized(values: Mapping[str, str] | str | None, lang: str) -> str:
