@@ -18,7 +18,7 @@ from participai.assessment.models import ObligationExemption
 from participai.assessment.proportionality import Obligation
 from participai.assessment.selectors.obligations import (
     obligation_statuses,
-    obligations_at_gate,
+    obligations_due,
     stakes_of,
 )
 from participai.assessment.services.obligations import obligation_exempt
@@ -80,12 +80,12 @@ def test_level_two_owes_an_equity_analysis_met_by_a_document(
     make_procurement, settle_stakes, officer
 ):
     procurement = settle_stakes(make_procurement(stage="impact_assessment"), level=2)
-    (status,) = [s for s in obligations_at_gate(procurement, "impact_assessment")]
+    (status,) = obligations_due(procurement)
     assert (status.obligation.key, status.state) == ("equity_analysis", "unmet")
     assert "Equity analysis" in status.evidence.detail
     assert not _check(procurement).passed
     _document(officer, procurement, DocumentType.EQUITY_ANALYSIS, is_public=False)
-    (status,) = obligations_at_gate(procurement, "impact_assessment")
+    (status,) = obligations_due(procurement)
     assert status.state == "met"
     assert _check(procurement).passed
 
@@ -282,15 +282,34 @@ def test_a_banned_practice_cannot_be_exempted(make_procurement, settle_stakes, l
         )
 
 
-def test_a_passed_gate_cannot_be_exempted(make_procurement, settle_stakes, legal):
+def test_stakes_found_after_a_gate_make_its_obligations_due_at_the_next(
+    make_procurement, settle_stakes, legal
+):
+    # A reassessment at engagement planning finds level II: the equity
+    # analysis of the impact-assessment gate, already passed, is now overdue.
     procurement = settle_stakes(make_procurement(stage="engagement_planning"), level=2)
-    with pytest.raises(ValidationError, match="gate has passed"):
-        obligation_exempt(
-            actor=legal,
-            procurement=procurement,
-            obligation_key="equity_analysis",
-            justification=JUSTIFICATION,
-        )
+    (status,) = [s for s in obligations_due(procurement) if s.obligation.key == "equity_analysis"]
+    assert status.state == "unmet" and status.overdue_at("engagement_planning")
+    check = _check(procurement)
+    assert not check.passed and "affect different groups unequally" in check.detail
+    # It can still be exempted, publicly, and then the current gate may pass.
+    obligation_exempt(
+        actor=legal,
+        procurement=procurement,
+        obligation_key="equity_analysis",
+        justification=JUSTIFICATION,
+    )
+    assert _check(procurement).passed
+
+
+def test_obligations_of_later_gates_are_not_due_yet(make_procurement, settle_stakes):
+    procurement = settle_stakes(make_procurement(stage="impact_assessment"), level=4)
+    due = {s.obligation.key for s in obligations_due(procurement)}
+    later = {s.obligation.key for s in obligation_statuses(procurement)} - due
+    # The deliberation owed before the problem was fixed is overdue now that
+    # the level is known.
+    assert due == {"equity_analysis", "deliberation_with_affected_people"}
+    assert {"second_expert_review", "highest_level_approval"} <= later
 
 
 @pytest.mark.parametrize(

@@ -163,7 +163,7 @@ def test_workspace_procurements_are_the_users_organisations_drafts_included(
 
 
 def test_gate_checklist_evaluates_the_current_stages_checks(
-    make_procurement, add_text_document, officer
+    make_procurement, add_text_document, officer, settle_stakes
 ):
     procurement = make_procurement(affected_people="")
     checklist = selectors.gate_checklist(procurement)
@@ -176,11 +176,13 @@ def test_gate_checklist_evaluates_the_current_stages_checks(
     assert all(check.label and check.detail for check in checklist)
 
     planning = make_procurement(stage="engagement_planning", title="At engagement planning")
+    # Never assessed: the assessments owed at the previous gate are overdue.
     assert [(c.key, c.passed) for c in selectors.gate_checklist(planning)] == [
         ("stage_document_present", False),
         ("procurement_published", False),
-        ("obligations_met", True),
+        ("obligations_met", False),
     ]
+    settle_stakes(planning)
     add_text_document(planning, document_type=DocumentType.ENGAGEMENT_PLAN)
     services.procurement_publish(actor=officer, procurement=planning)
     planning.refresh_from_db()
@@ -316,12 +318,12 @@ def test_timeline_decisions_carry_their_deciders(make_procurement, officer, org,
 
 
 def test_dashboard_groups_active_procurements_by_stage(
-    make_procurement, add_text_document, close, officer
+    make_procurement, add_text_document, close, officer, settle_stakes
 ):
     ready = make_procurement(title="Ready at definition")
     waiting = make_procurement(title="Waiting at definition", affected_people="")
     impact = make_procurement(stage="impact_assessment", title="At impact")
-    planning = make_procurement(stage="engagement_planning", title="At planning")
+    planning = settle_stakes(make_procurement(stage="engagement_planning", title="At planning"))
     add_text_document(planning)
     stopped = close(make_procurement(stage="market_engagement", title="Stopped"), "stopped")
     done = close(make_procurement(stage="review", title="Done"), "completed")

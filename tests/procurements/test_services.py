@@ -447,8 +447,10 @@ def test_proceed_moves_to_the_next_stage(procurement, officer):
     }
 
 
-def test_proceed_crosses_into_the_next_phase(make_procurement, officer, add_text_document):
-    procurement = make_procurement(stage="market_engagement")
+def test_proceed_crosses_into_the_next_phase(
+    make_procurement, officer, add_text_document, settle_stakes
+):
+    procurement = settle_stakes(make_procurement(stage="market_engagement"))
     add_text_document(procurement, document_type=DocumentType.MARKET_NOTICE)
     # What every procurement owes the public before suppliers are approached.
     add_text_document(procurement, document_type=DocumentType.PUBLIC_NOTICE)
@@ -458,9 +460,15 @@ def test_proceed_crosses_into_the_next_phase(make_procurement, officer, add_text
     assert (procurement.stage, procurement.phase) == ("solicitation_preparation", "delivery")
 
 
-def test_proceed_at_review_completes_the_procurement(make_procurement, officer, add_text_document):
-    procurement = make_procurement(stage="review")
+def test_proceed_at_review_completes_the_procurement(
+    make_procurement, officer, add_text_document, settle_stakes
+):
+    procurement = settle_stakes(make_procurement(stage="review"))
     add_text_document(procurement, document_type=DocumentType.LESSONS_LEARNED)
+    # Every gate's obligations are due by the last one (level I: the notice
+    # and the explanation).
+    add_text_document(procurement, document_type=DocumentType.PUBLIC_NOTICE)
+    add_text_document(procurement, document_type=DocumentType.PLAIN_LANGUAGE_EXPLANATION)
     decide(procurement, officer)
     procurement.refresh_from_db()
     assert procurement.status == ProcurementStatus.COMPLETED

@@ -14,7 +14,7 @@ from participai.procurements.checks import GateContext, gate_check, prefetch_for
 
 from .evidence import Evidence, EvidenceContext, obligation_evidence
 from .proportionality import Obligation
-from .selectors.obligations import latest_rights_assessment, latest_screening, obligations_at_gate
+from .selectors.obligations import latest_rights_assessment, latest_screening, obligations_due
 
 prefetch_for_checks("documents", "screenings", "rights_assessments", "obligation_exemptions")
 
@@ -22,7 +22,7 @@ prefetch_for_checks("documents", "screenings", "rights_assessments", "obligation
 @gate_check("obligations_met", gettext_lazy("What the stakes demand at this gate is done"))
 def _obligations_met(context: GateContext) -> tuple[bool, str]:
     procurement = context.procurement
-    statuses = obligations_at_gate(procurement, procurement.stage)
+    statuses = obligations_due(procurement)
     if not statuses:
         return True, _("Nothing is due at this gate.")
     blocking = [s for s in statuses if s.state == "blocking"]

@@ -289,6 +289,10 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
     )
     services.procurement_publish(actor=officer, procurement=p)
     _triage_stakes(lead, p)
+    # Level III makes the deliberation with residents before the problem was
+    # fixed an obligation: the workshops of January answer it.
+    _triage_actor_map(lead, p)
+    _triage_workshops(lead, p, staff)
     _evidence(lead, p, DocumentType.EQUITY_ANALYSIS)
     p = _step(
         lead,
@@ -308,7 +312,6 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
         deciders=[lead, officer],
         others="Data protection officer",
     )
-    _triage_actor_map(lead, p)
     _triage_plan(lead, p, staff)
     p = _step(
         lead,
@@ -562,18 +565,15 @@ def _triage_actor_map(lead: User, p: Procurement) -> None:
         actor_services.involvements_set(actor=lead, stakeholder=stakeholder, depths=depths)
 
 
-def _triage_plan(lead: User, p: Procurement, staff: dict[str, User]) -> None:
-    """Two workshops already run, a panel and a consultation planned, and the
-    recommender's proposals for the rest left for the team to review."""
-    residents = p.actors.get(kind="affected_community")
-    workers = p.actors.get(kind="frontline_worker")
+def _triage_workshops(lead: User, p: Procurement, staff: dict[str, User]) -> None:
+    """The workshops with residents and carers held while the problem was defined."""
     plan_services.activity_add(
         actor=lead,
         procurement=p,
         mechanism_key="co_design_workshop",
         stage="problem_definition",
         title="Workshops with residents and carers on what a good first contact is",
-        target_actors=[residents],
+        target_actors=[p.actors.get(kind="affected_community")],
         starts_on=_d("2026-01-08"),
         ends_on=_d("2026-01-15"),
         owner=staff["nb-facilitator"],
@@ -581,6 +581,12 @@ def _triage_plan(lead: User, p: Procurement, staff: dict[str, User]) -> None:
         outputs="Two workshops, 31 people (9 through the advocacy organisations). "
         "Same-day contact for urgent cases came first; a named person to call came second.",
     )
+
+
+def _triage_plan(lead: User, p: Procurement, staff: dict[str, User]) -> None:
+    """Interviews with social workers done, and the recommender's proposals for
+    the rest left for the team to review."""
+    workers = p.actors.get(kind="frontline_worker")
     plan_services.activity_add(
         actor=lead,
         procurement=p,

@@ -85,13 +85,9 @@ class ObligationStatus:
     def gate_stage(self) -> lifecycle.Stage:
         return lifecycle.stage(self.obligation.gate)
 
-    @property
-    def work_stage(self) -> lifecycle.Stage:
-        return lifecycle.stage(self.obligation.stage)
-
-    def due_by(self, stage_key: str) -> bool:
-        """Whether the gate checking it is ``stage_key``'s or an earlier one."""
-        return not lifecycle.is_before(stage_key, self.obligation.gate)
+    def overdue_at(self, stage_key: str) -> bool:
+        """Unsatisfied although its gate comes before ``stage_key``."""
+        return not self.satisfied and lifecycle.is_before(self.obligation.gate, stage_key)
 
     def as_dict(self) -> dict[str, object]:
         """The public, JSON-ready form (the obligations API). The evidence detail
@@ -111,16 +107,23 @@ class ObligationStatus:
 
 
 def obligation_statuses(
-    procurement: Procurement, *, context: EvidenceContext | None = None
+    procurement: Procurement,
+    *,
+    due_by: str | None = None,
+    context: EvidenceContext | None = None,
 ) -> list[ObligationStatus]:
     """Every obligation the procurement's stakes impose, ordered by gate, with its state.
 
+    With ``due_by`` (a stage key), only the obligations whose gate is that
+    stage's or an earlier one, and evidence is looked for only for those.
     An obligation checked at the *next* gate (a banned practice) is placed at
     the current stage. Runs a handful of queries whatever the number of
     obligations (evidence functions share the context's loaded rows).
     """
     context = context or EvidenceContext.of(procurement)
     obligations = obligations_for(stakes_of(procurement), current_stage=procurement.stage)
+    if due_by is not None:
+        obligations = [o for o in obligations if not lifecycle.is_before(due_by, o.gate)]
     exemptions = {(e.obligation_key, e.gate): e for e in procurement.obligation_exemptions.all()}
     return [
         ObligationStatus(
@@ -132,12 +135,10 @@ def obligation_statuses(
     ]
 
 
-def obligations_at_gate(
-    procurement: Procurement, stage_key: str, *, context: EvidenceContext | None = None
+def obligations_due(
+    procurement: Procurement, *, context: EvidenceContext | None = None
 ) -> list[ObligationStatus]:
-    """The statuses of the obligations the gate closing ``stage_key`` checks."""
-    return [
-        status
-        for status in obligation_statuses(procurement, context=context)
-        if status.obligation.gate == stage_key
-    ]
+    """What the gate closing the current stage must see done: the obligations
+    checked at this gate, and those of earlier gates still unmet (the stakes
+    can rise after a gate, when a later reassessment or screening finds more)."""
+    return obligation_statuses(procurement, due_by=procurement.stage, context=context)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from participai.accounts.models import User
 from participai.core.audit import audit_record
 from participai.core.text import clean_plain
-from participai.procurements import lifecycle
 from participai.procurements.access import Action, require
 from participai.procurements.models import Procurement
 
@@ -33,9 +32,9 @@ def obligation_exempt(
 
     Preconditions, each a ``ValidationError`` when broken (nothing saved): the
     obligation applies to the procurement now, is not blocking, is not met
-    already, its gate is the current stage's or a later one (a passed gate is
-    history), it has no exemption yet, and the justification says enough
-    (``MIN_JUSTIFICATION_CHARS`` or more).
+    already, has no exemption yet, and the justification says enough
+    (``MIN_JUSTIFICATION_CHARS`` or more). An obligation whose gate has passed
+    can be exempted too: stakes found later make it due at the next gate.
     """
     procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
     require(actor, Action.EXEMPT_OBLIGATION, procurement)
@@ -57,10 +56,6 @@ def obligation_exempt(
         raise ValidationError({"obligation_key": _("This obligation is already met.")})
     if status.state == "exempt":
         raise ValidationError({"obligation_key": _("An exemption is already recorded.")})
-    if lifecycle.is_before(status.obligation.gate, procurement.stage):
-        raise ValidationError(
-            {"obligation_key": _("Its gate has passed; an exemption cannot change history.")}
-        )
     text = clean_plain(justification)
     if len(text) < MIN_JUSTIFICATION_CHARS:
         raise ValidationError(

@@ -26,19 +26,21 @@ def _page(request: HttpRequest, procurement, *, failed_form=None, failed_key="",
     statuses = obligation_statuses(procurement)
     stakes = stakes_of(procurement)
     can_exempt = can(request.user, Action.EXEMPT_OBLIGATION, procurement)
-    passed = lifecycle.STAGE_KEYS[: procurement.current_stage.number - 1]
 
     def form_for(row):
         # One form per obligation that may be exempted, each with its own ids.
         key = row.obligation.key
-        if not can_exempt or row.state != "unmet" or row.obligation.gate in passed:
+        if not can_exempt or row.state != "unmet":
             return None
         if key == failed_key:
             return failed_form
         return ExemptionForm(auto_id=f"exempt-{key}-%s")
 
     by_gate = [
-        (lifecycle.stage(gate), [(row, form_for(row)) for row in rows])
+        (
+            lifecycle.stage(gate),
+            [(row, form_for(row), row.overdue_at(procurement.stage)) for row in rows],
+        )
         for gate, rows in groupby(statuses, key=lambda s: s.obligation.gate)
     ]
     return render(
