@@ -136,3 +136,16 @@ def test_unknown_assessment_or_section_is_404(client, officer, procurement, base
     client.post(f"{base}/start/")
     assert client.get(f"{base}/7/").status_code == 404
     assert client.get(f"{base}/1/no-such-section/").status_code == 404
+
+
+def test_completing_twice_says_it_is_completed_instead_of_failing(
+    client, officer, procurement, base, minimal_answers
+):
+    assessment = services.assessment_start(actor=officer, procurement=procurement)
+    services.assessment_save_answers(actor=officer, assessment=assessment, answers=minimal_answers)
+    client.force_login(officer)
+    assert client.post(f"{base}/1/complete/").status_code == 302
+    response = client.post(f"{base}/1/complete/", follow=True)
+    assert response.status_code == 200
+    assert "This assessment is completed" in response.content.decode()
+    assert ImpactAssessment.objects.get().status == AssessmentStatus.COMPLETED

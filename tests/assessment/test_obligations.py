@@ -380,6 +380,15 @@ def test_a_short_justification_re_renders_the_page_with_the_error(client, legal,
     assert not ObligationExemption.objects.exists()
 
 
+def test_an_exemption_recorded_twice_says_why_the_second_is_refused(client, legal, level_two):
+    client.force_login(legal)
+    url = f"{_page_url(level_two)}equity_analysis/exempt/"
+    client.post(url, {"justification": JUSTIFICATION})
+    response = client.post(url, {"justification": JUSTIFICATION}, follow=True)
+    assert "An exemption is already recorded." in response.content.decode()
+    assert ObligationExemption.objects.count() == 1
+
+
 def test_exempting_is_refused_to_an_officer_and_hidden_from_others(
     client, officer, other_org, make_member, level_two
 ):

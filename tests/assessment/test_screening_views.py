@@ -161,3 +161,17 @@ def test_a_facilitator_may_not_start_a_rights_assessment(client, org, make_membe
     client.force_login(make_member(org, Role.FACILITATOR))
     assert client.post(f"{base}/rights/start/").status_code == 403
     assert not RightsAssessment.objects.exists()
+
+
+def test_a_stale_rights_form_keeps_what_was_typed(client, officer, base):
+    client.force_login(officer)
+    client.post(f"{base}/rights/start/")
+    texts = {point: f"Written answer for {point}." for point in RightsAssessment.POINTS}
+    client.post(f"{base}/rights/1/", {**texts, "complete": "1"})
+    typed = "A long paragraph typed in another tab after a colleague completed it."
+    response = client.post(f"{base}/rights/1/", {**texts, "risks": typed, "save": "1"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This assessment is completed" in page
+    assert typed in page and "Save the draft" not in page
+    assert RightsAssessment.objects.get().risks == "Written answer for risks."

@@ -19,15 +19,7 @@ def access_assessment(
     404 unless ``user`` is a member of the procurement's organisation (as for
     the procurement itself); 403 when ``action`` is refused at this stage.
     """
-    procurement = access_procurement(user, slug, action=action)
-    assessment = (
-        ImpactAssessment.objects.filter(procurement=procurement, number=number)
-        .select_related("started_by", "completed_by")
-        .first()
-    )
-    if assessment is None:
-        raise Http404("No such assessment.")
-    return procurement, assessment
+    return _numbered(ImpactAssessment, user, slug, number, action)
 
 
 def _numbered(model, user: User, slug: str, number: int, action: Action):

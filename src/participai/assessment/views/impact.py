@@ -144,6 +144,10 @@ def complete(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     try:
         services.assessment_complete(actor=request.user, assessment=assessment)
     except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            # Not about answers: completed meanwhile (a second click, another tab).
+            messages.error(request, " ".join(error.messages))
+            return redirect("assessment:review", slug=slug, number=number)
         questionnaire = selectors.questionnaire_of(assessment)
         missing = [
             questionnaire.question(key).text(get_language())

@@ -83,6 +83,12 @@ def exempt(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 justification=form.cleaned_data["justification"],
             )
         except ValidationError as error:
+            refusal = error.message_dict.get("obligation_key")
+            if refusal:
+                # About the obligation's state (met or exempted meanwhile, or
+                # not owed): there is no form to show it on, so say it at the top.
+                messages.error(request, " ".join(refusal))
+                return redirect("assessment:obligations", slug=slug)
             add_service_errors(form, error)
         else:
             messages.success(request, _("Exemption recorded and published."))
