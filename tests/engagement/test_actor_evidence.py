@@ -49,7 +49,9 @@ def test_role_obligations_are_routed_to_the_actor_map(procurement):
     role_obligations = [o for o in obligations_for(Stakes(impact_level=4)) if o.kind == "role"]
     assert role_obligations  # the shipped rules ask for roles at level IV
     for obligation in role_obligations:
-        assert evidence_for(EvidenceContext.of(procurement), obligation).met is False
+        evidence = evidence_for(EvidenceContext.of(procurement), obligation)
+        assert evidence.met is False
+        assert "on the actor map" in evidence.detail  # not the registry's fallback
 
 
 def test_an_empty_map_says_how_many_are_missing(procurement):

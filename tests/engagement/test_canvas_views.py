@@ -181,6 +181,60 @@ def test_public_edition_leaves_out_what_is_not_public(scene):
     ]
 
 
+def test_the_canvas_names_people_as_they_chose_to_be_shown(scene, officer):
+    from participai.accounts.models import User
+
+    User.objects.filter(pk=officer.pk).update(
+        display_name="Pseudo Officer", first_name="Realfirst", last_name="Reallast"
+    )
+    for public in (True, False):
+        text = json.dumps(canvas_of(scene.procurement, public=public).as_dict())
+        assert "Pseudo Officer" in text
+        assert "Realfirst" not in text
+
+
+def test_public_edition_leaves_out_the_teams_ratings_of_actors(scene):
+    def columns(public: bool) -> set[str]:
+        block = canvas_of(scene.procurement, public=public).block("actors")
+        return {column.key for column in block.tables[0].columns}
+
+    assert {"influence", "interest"} <= columns(public=False)
+    assert not {"influence", "interest", "notes"} & columns(public=True)
+
+
+def test_proposals_and_dismissed_activities_are_not_the_plan(scene, officer):
+    from participai.engagement.models import EngagementActivity
+
+    for title, status in (("Machine proposal", "proposed"), ("Dismissed idea", "cancelled")):
+        EngagementActivity.objects.create(
+            procurement=scene.procurement,
+            mechanism_key="survey",
+            stage="problem_definition",
+            title=title,
+            status=status,
+            created_by=officer,
+        )
+    staff = json.dumps(canvas_of(scene.procurement, public=False).as_dict())
+    public = json.dumps(canvas_of(scene.procurement, public=True).as_dict())
+    assert "Machine proposal" not in staff and "Machine proposal" not in public
+    assert "Dismissed idea" in staff and "Dismissed idea" not in public
+    assert "Residents' jury on triage" in public
+
+
+def test_dates_are_on_the_local_calendar(scene, settings):
+    import datetime as dt
+
+    from participai.procurements.models import Procurement
+
+    settings.TIME_ZONE = "Europe/Madrid"
+    late = dt.datetime(2025, 3, 1, 23, 30, tzinfo=dt.UTC)  # 2 March in Madrid
+    Procurement.objects.filter(pk=scene.procurement.pk).update(
+        is_published=True, published_at=late
+    )
+    scene.procurement.refresh_from_db()
+    assert canvas_of(scene.procurement, public=True).header.published_on == dt.date(2025, 3, 2)
+
+
 def test_public_edition_shows_only_completed_assessments(procurement, officer):
     from participai.assessment.models import RightsAssessment
 

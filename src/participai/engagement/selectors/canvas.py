@@ -151,7 +151,9 @@ def _header(procurement: Procurement, *, public: bool, lang: str) -> Header:
         status_name=str(ProcurementStatus(procurement.status).label),
         impact_level=procurement.impact_level,
         published=procurement.is_published,
-        published_on=procurement.published_at.date() if procurement.published_at else None,
+        published_on=timezone.localdate(procurement.published_at)
+        if procurement.published_at
+        else None,
         version=procurement.version,
         edition="public" if public else "staff",
         language=lang,

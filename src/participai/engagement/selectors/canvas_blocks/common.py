@@ -3,8 +3,10 @@ document types each block reads, and small helpers to read them."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participai.assessment import registry
@@ -89,8 +91,14 @@ def yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
 
 
-def iso_date(value) -> str:
-    return value.isoformat() if value else ""
+def iso_date(value: datetime.date | datetime.datetime | None) -> str:
+    """A date as ``YYYY-MM-DD``; a moment is taken on the installation's local
+    calendar (as the portal shows it), not in UTC."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return value.isoformat()
 
 
 def latest(rows: Sequence, *, public: bool):
@@ -189,7 +197,7 @@ def documents_table(
             doc.title,
             str(doc.get_document_type_display()),
             stage_name(doc.stage),
-            iso_date(doc.created_at.date()),
+            iso_date(doc.created_at),
         ]
         if not public:
             row.append(_("Public") if doc.is_public else _("Internal"))

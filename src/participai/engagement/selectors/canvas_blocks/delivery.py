@@ -164,7 +164,7 @@ def transparency_block(
     """Publication, AI Act duties to tell people, human oversight and redress
     (from the fundamental rights assessment), the related answers and documents."""
     published = (
-        _("Published on the portal on %(date)s.") % {"date": iso_date(p.published_at.date())}
+        _("Published on the portal on %(date)s.") % {"date": iso_date(p.published_at)}
         if p.published_at
         else _("Not published yet.")
     )

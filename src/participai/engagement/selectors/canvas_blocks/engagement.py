@@ -27,7 +27,7 @@ from participai.procurements.models import (
 
 from ...canvas import Block, Column, Fact, Table
 from ...labels import ACTOR_KIND_LABELS, DEPTH_LABELS, SECTOR_LABELS
-from ...models import Actor, EngagementActivity
+from ...models import ActivityStatus, Actor, EngagementActivity
 from ...toolbox import default_catalogue
 from .common import (
     OBLIGATION_STATES,
@@ -44,11 +44,15 @@ def actors_block(actors: Sequence[Actor], *, public: bool) -> Block:
         Column("role", _("Role")),
         Column("sector", _("Sector")),
         Column("affected", _("Affected")),
-        Column("influence", _("Influence (1–5)")),
-        Column("interest", _("Interest (1–5)")),
     ]
     if not public:
-        columns.append(Column("notes", _("Notes")))
+        # The team's ratings of named people and groups stay with the team, as
+        # the actor map does.
+        columns += [
+            Column("influence", _("Influence (1–5)")),
+            Column("interest", _("Interest (1–5)")),
+            Column("notes", _("Notes")),
+        ]
     rows = []
     for actor in actors:
         row = [
@@ -56,11 +60,9 @@ def actors_block(actors: Sequence[Actor], *, public: bool) -> Block:
             str(ACTOR_KIND_LABELS.get(actor.kind, actor.kind)),
             str(SECTOR_LABELS.get(actor.sector, actor.sector)),
             yes_no(actor.is_affected),
-            str(actor.influence),
-            str(actor.interest),
         ]
         if not public:
-            row.append(actor.notes)
+            row += [str(actor.influence), str(actor.interest), actor.notes]
         rows.append(tuple(row))
     pending = ()
     if not actors:
@@ -122,7 +124,10 @@ def phase_block(
         columns += [Column("owner", _("Owner")), Column("outputs", _("Outputs"))]
     rows = []
     for activity in activities:
-        if activity.stage not in keys:
+        if activity.stage not in keys or activity.status == ActivityStatus.PROPOSED:
+            # Proposals are the recommender's, not the team's plan until accepted.
+            continue
+        if public and activity.status == ActivityStatus.CANCELLED:
             continue
         mechanism = (
             catalogue.get(activity.mechanism_key).text("name", lang)
@@ -144,7 +149,7 @@ def phase_block(
         ]
         if not public:
             owner = activity.owner
-            row += [(owner.get_full_name() or str(owner)) if owner else "", activity.outputs]
+            row += [str(owner) if owner else "", activity.outputs]
         rows.append(tuple(row))
     plan = Table(
         "activities",
@@ -174,7 +179,8 @@ def phase_block(
 def decisions_block(p: Procurement, decisions: Sequence[GateDecision]) -> Block:
     rows = []
     for d in decisions:
-        taken_by = [u.get_full_name() or str(u) for u in d.deciders.all()]
+        # str(user) is the name a person chose to be shown by (display name).
+        taken_by = [str(u) for u in d.deciders.all()]
         if d.other_deciders:
             taken_by.append(d.other_deciders)
         outcome = str(GateOutcome(d.outcome).label)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -178,7 +179,9 @@ def stakes_block(
                     % {
                         "number": impact.number,
                         "date": iso_date(
-                            impact.completed_at.date() if impact.completed_at else None
+                            timezone.localdate(impact.completed_at)
+                            if impact.completed_at
+                            else None
                         ),
                         "total": impact.result.get("total", "?"),
                         "max": impact.result.get("raw_impact_max", "?"),
