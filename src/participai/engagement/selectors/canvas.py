@@ -13,12 +13,19 @@ The public edition (``public=True``, what the portal's API serves) leaves out:
   name an internal document);
 - internal notes: actor notes, activity outputs, free-text questionnaire
   answers, and drafts of assessments (only completed ones are shown);
+- the team's influence and interest ratings of actors (the actor map is
+  internal), and cancelled activities (proposals are in neither edition: they
+  are not the plan until accepted);
 - staff names: activity owners and consequence owners (gate deciders stay,
   as on the public procurement page and in its API: who took a decision is
   part of the decision);
 - consequence descriptions: the public edition gives counts only (by kind,
   with how many are addressed, and by response), because the scan is a working
   list that may name people or risks not yet mitigated.
+
+Choice answers of a completed impact assessment (data sources, the kind of
+decision) stay in the public edition: they are what "data and
+infrastructure" is made of. People are named as they chose to be shown.
 
 The staff edition shows everything, and falls back to a draft assessment when
 none is completed yet, saying so. A fixed number of queries, whatever the
