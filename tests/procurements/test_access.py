@@ -103,6 +103,7 @@ EXPECTED: dict[Action, dict[str, frozenset[str]]] = {
     Action.ASSESS: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL),
     Action.PLAN_ENGAGEMENT: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL, FACILITATOR),
     Action.EXEMPT_OBLIGATION: _at_every_stage(ADMIN, LEGAL),
+    Action.MANAGE_QUESTIONNAIRES: _at_every_stage(ADMIN),
 }
 
 
@@ -178,6 +179,8 @@ def test_organisation_level_actions_need_no_stage():
     assert not access.decide(frozenset({DATA}), Action.CREATE)
     assert access.decide(frozenset({AUDITOR}), Action.VIEW_AUDIT)
     assert not access.decide(frozenset({OFFICER}), Action.VIEW_AUDIT)
+    assert access.decide(frozenset({ADMIN}), Action.MANAGE_QUESTIONNAIRES)
+    assert not access.decide(frozenset(ROLES) - {ADMIN}, Action.MANAGE_QUESTIONNAIRES)
 
 
 def test_stage_features_are_refused_without_a_stage():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from participai.accounts.models import User
-from participai.procurements.access import Action, access_procurement
+from participai.accounts.models import Organisation, User
+from participai.procurements.access import Action, access_organisation, access_procurement
 from participai.procurements.models import Procurement
 
-from .models import AiActScreening, ImpactAssessment, RightsAssessment
+from .models import AiActScreening, ImpactAssessment, OrganisationQuestionnaire, RightsAssessment
 
 
 def access_assessment(
@@ -48,3 +48,22 @@ def access_rights_assessment(
     """The procurement ``slug`` and its fundamental rights assessment ``number``;
     404 and 403 as for :func:`access_assessment`."""
     return _numbered(RightsAssessment, user, slug, number, action)
+
+
+def access_organisation_questionnaire(
+    user: User, organisation_slug: str, pk: int, *, action: Action = Action.VIEW
+) -> tuple[Organisation, OrganisationQuestionnaire]:
+    """The organisation ``organisation_slug`` and the questionnaire ``pk`` it uploaded.
+
+    404 unless ``user`` is a member of that organisation and the questionnaire
+    is its own; 403 when ``action`` (e.g. managing questionnaires) is refused.
+    """
+    organisation = access_organisation(user, organisation_slug, action=action)
+    row = (
+        OrganisationQuestionnaire.objects.filter(organisation=organisation, pk=pk)
+        .select_related("uploaded_by")
+        .first()
+    )
+    if row is None:
+        raise Http404("No such questionnaire in this organisation.")
+    return organisation, row

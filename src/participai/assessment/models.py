@@ -66,6 +66,16 @@ class ImpactAssessment(_FrozenWhenCompleted):
     )
     questionnaire_id = models.CharField(max_length=80)
     questionnaire_version = models.CharField(max_length=20)
+    # Set when the questionnaire is one the organisation uploaded rather than
+    # one shipped with the product (``registry``); the id and version above
+    # are then copied from it, so the record reads the same either way.
+    organisation_questionnaire = models.ForeignKey(
+        "OrganisationQuestionnaire",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
     answers = models.JSONField(default=dict, blank=True)
     result = models.JSONField(null=True, blank=True)
     level = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -91,6 +101,56 @@ class ImpactAssessment(_FrozenWhenCompleted):
 
     def __str__(self) -> str:
         return f"{self.procurement} · assessment {self.number}"
+
+
+class QuestionnaireFormat(models.TextChoices):
+    PARTICIPAI = "participai", _("ParticipAI questionnaire")
+    AIA_SURVEYJS = "aia_surveyjs", _("Canadian Algorithmic Impact Assessment (SurveyJS)")
+
+
+class OrganisationQuestionnaire(TimeStampedModel):
+    """An impact questionnaire a public body uploaded for its own assessments.
+
+    ``definition`` is the questionnaire in the product's JSON format
+    (``Questionnaire.to_dict()``), whatever the uploaded format was; the
+    uploaded file itself is identified by name and SHA-256, and
+    ``key_map`` / ``phase_values`` keep how an imported AIA's names map to
+    ours, so answers saved by the Canadian tool can be read. Invariants: the
+    definition never changes once uploaded (assessments were answered against
+    it); ``questionnaire_id`` never names a shipped questionnaire; only
+    ``is_active`` (offered for new assessments) may be switched.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="questionnaires"
+    )
+    questionnaire_id = models.CharField(max_length=80)
+    version = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    source_format = models.CharField(max_length=20, choices=QuestionnaireFormat.choices)
+    source_name = models.CharField(max_length=255)
+    source_sha256 = models.CharField(max_length=64)
+    definition = models.JSONField()
+    key_map = models.JSONField(default=list, blank=True)
+    phase_values = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation", "questionnaire_id", "version"]
+        verbose_name = _("organisation questionnaire")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "questionnaire_id", "version"],
+                name="questionnaire_version_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.version}"
 
 
 class AiActClass(models.TextChoices):

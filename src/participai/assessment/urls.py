@@ -16,5 +16,6 @@ urlpatterns = [
     path("consequences/", include("participai.assessment.consequence_urls")),
     path("<int:number>/", impact.review, name="review"),
     path("<int:number>/complete/", impact.complete, name="complete"),
+    path("<int:number>/answers/", impact.import_answers, name="import_answers"),
     path("<int:number>/<slug:section>/", impact.section, name="section"),
 ]

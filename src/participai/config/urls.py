@@ -17,6 +17,10 @@ urlpatterns = [
         "workspace/procurements/<slug:slug>/engagement/",
         include("participai.engagement.workspace_urls"),
     ),
+    path(
+        "workspace/questionnaires/<slug:organisation>/",
+        include("participai.assessment.questionnaire_urls"),
+    ),
     path("workspace/", include("participai.procurements.urls.workspace")),
     path("toolbox/", include("participai.engagement.urls")),
     path("api/", api.urls),

@@ -37,6 +37,7 @@ class Action(StrEnum):
     ASSESS = "assessment.edit"
     PLAN_ENGAGEMENT = "engagement.plan"
     EXEMPT_OBLIGATION = "obligation.exempt"
+    MANAGE_QUESTIONNAIRES = "questionnaire.manage"
 
     @property
     def label(self) -> str:
@@ -54,6 +55,7 @@ ACTION_LABELS = {
     Action.ASSESS: gettext_lazy("fill in or complete an assessment"),
     Action.PLAN_ENGAGEMENT: gettext_lazy("edit the actor map and the engagement plan"),
     Action.EXEMPT_OBLIGATION: gettext_lazy("exempt the procurement from an obligation"),
+    Action.MANAGE_QUESTIONNAIRES: gettext_lazy("upload or retire impact questionnaires"),
 }
 
 
@@ -77,6 +79,9 @@ ROLE_RULES: dict[Action, frozenset[Role] | None] = {
     # Waiving what the stakes demand is kept apart from those who want the gate
     # to pass: the organisation's admin or its legal officer, on the record.
     Action.EXEMPT_OBLIGATION: frozenset({Role.ORG_ADMIN, Role.LEGAL_OFFICER}),
+    # A questionnaire sets the impact level of every procurement assessed with
+    # it, so choosing which ones the body offers is the organisation's call.
+    Action.MANAGE_QUESTIONNAIRES: frozenset({Role.ORG_ADMIN}),
 }
 
 # The stage feature an action needs, if any.

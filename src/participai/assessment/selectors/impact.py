@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 
 from participai.procurements.models import Procurement
 
-from .. import registry
 from ..models import AssessmentStatus, ImpactAssessment
-from ..questionnaire import Questionnaire, Section
+from ..questionnaire import Section
 from ..scoring import visible_questions
+from .questionnaires import questionnaire_of
 
 
 def assessments_of(procurement: Procurement) -> QuerySet[ImpactAssessment]:
@@ -31,10 +31,6 @@ def latest_completed(procurement: Procurement) -> ImpactAssessment | None:
         .order_by("-number")
         .first()
     )
-
-
-def questionnaire_of(assessment: ImpactAssessment) -> Questionnaire:
-    return registry.get(assessment.questionnaire_id, assessment.questionnaire_version)
 
 
 @dataclass(frozen=True)

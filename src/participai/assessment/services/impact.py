@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from participai.accounts.models import User
@@ -23,9 +24,17 @@ from participai.procurements.models import Procurement
 from participai.procurements.services import procurement_record_impact_level
 
 from .. import registry
-from ..models import AssessmentStatus, ImpactAssessment
+from ..models import (
+    AssessmentStatus,
+    ImpactAssessment,
+    OrganisationQuestionnaire,
+    QuestionnaireFormat,
+)
+from ..questionnaire import Questionnaire
 from ..scoring import ScoreResult, score, validate_answers
+from ..selectors.questionnaires import conversion_of, definition_of, questionnaire_of
 from . import drafts
+from .questionnaires import read_json_upload
 
 
 def _translated(errors: Mapping[str, str]) -> dict[str, str]:
@@ -77,31 +86,65 @@ def result_as_dict(result: ScoreResult) -> dict[str, Any]:
     }
 
 
+def _prefill(questionnaire: Questionnaire, previous: ImpactAssessment | None) -> dict[str, Any]:
+    """The previous answers that still mean something: questions that exist
+    in ``questionnaire`` and answers it accepts (a new version may drop a choice)."""
+    if previous is None:
+        return {}
+    answers = {k: v for k, v in previous.answers.items() if k in questionnaire}
+    invalid = validate_answers(questionnaire, answers, complete=False)
+    return {k: v for k, v in answers.items() if k not in invalid}
+
+
 @transaction.atomic
-def assessment_start(*, actor: User, procurement: Procurement) -> ImpactAssessment:
-    """Open a draft assessment against the newest shipped questionnaire, or
-    return the draft already open. A reassessment starts from the answers of
-    the last completed assessment of the same questionnaire, so nothing
-    entered before has to be typed again."""
+def assessment_start(
+    *,
+    actor: User,
+    procurement: Procurement,
+    questionnaire: OrganisationQuestionnaire | None = None,
+) -> ImpactAssessment:
+    """Open a draft assessment, or return the draft already open (whatever
+    its questionnaire).
+
+    The draft is answered against ``questionnaire``, one the procurement's
+    organisation uploaded and still offers, or when ``None`` the newest
+    questionnaire the product ships (``ValidationError`` keyed
+    ``questionnaire`` for another body's or a retired one). A reassessment
+    starts from the answers of the last completed assessment of the same
+    questionnaire, so nothing entered before has to be typed again.
+    """
     procurement = drafts.lock_procurement(actor, procurement)
     draft = drafts.open_draft(procurement.impact_assessments)
     if draft is not None:
         return draft
-    questionnaire = registry.current()
-    previous = drafts.last_completed(
-        procurement.impact_assessments.filter(questionnaire_id=questionnaire.id)
-    )
-    answers = {}
-    if previous is not None:
-        answers = {k: v for k, v in previous.answers.items() if k in questionnaire}
+    row = None
+    if questionnaire is None:
+        chosen = registry.current()
+        same = procurement.impact_assessments.filter(
+            questionnaire_id=chosen.id, organisation_questionnaire__isnull=True
+        )
+    else:
+        row = OrganisationQuestionnaire.objects.filter(
+            pk=questionnaire.pk, organisation_id=procurement.organisation_id, is_active=True
+        ).first()
+        if row is None:
+            raise ValidationError(
+                {"questionnaire": _("Your organisation does not offer this questionnaire.")}
+            )
+        chosen = definition_of(row)
+        same = procurement.impact_assessments.filter(
+            questionnaire_id=chosen.id, organisation_questionnaire__isnull=False
+        )
+    previous = drafts.last_completed(same)
     number = drafts.next_number(procurement.impact_assessments)
     assessment = ImpactAssessment.objects.create(
         procurement=procurement,
         number=number,
-        questionnaire_id=questionnaire.id,
-        questionnaire_version=questionnaire.version,
+        questionnaire_id=chosen.id,
+        questionnaire_version=chosen.version,
+        organisation_questionnaire=row,
         stage=procurement.stage,
-        answers=answers,
+        answers=_prefill(chosen, previous),
         started_by=actor,
     )
     audit_record(
@@ -112,7 +155,8 @@ def assessment_start(*, actor: User, procurement: Procurement) -> ImpactAssessme
         data={
             "procurement": procurement.slug,
             "number": number,
-            "questionnaire": f"{questionnaire.id} {questionnaire.version}",
+            "questionnaire": f"{chosen.id} {chosen.version}",
+            "uploaded": questionnaire is not None,
             "prefilled_from": previous.number if previous else None,
         },
     )
@@ -137,7 +181,7 @@ def assessment_save_answers(
     question and nothing is saved; missing required answers are only checked
     on completion, so a draft can be saved at any point."""
     assessment = _locked_draft(actor, assessment)
-    questionnaire = registry.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    questionnaire = questionnaire_of(assessment)
     merged = {k: v for k, v in assessment.answers.items() if k not in answers}
     merged.update(_normalised(answers))
     errors = validate_answers(questionnaire, merged, complete=False)
@@ -165,7 +209,7 @@ def assessment_complete(*, actor: User, assessment: ImpactAssessment) -> ImpactA
     shown must be answered (errors keyed by question otherwise). The level is
     recorded on the procurement, where the proportionality rules read it."""
     assessment = _locked_draft(actor, assessment)
-    questionnaire = registry.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    questionnaire = questionnaire_of(assessment)
     errors = validate_answers(questionnaire, assessment.answers, complete=True)
     if errors:
         raise ValidationError(_translated(errors))
@@ -200,3 +244,63 @@ def assessment_complete(*, actor: User, assessment: ImpactAssessment) -> ImpactA
         },
     )
     return assessment
+
+
+# A saved AIA is some tens of kB; a megabyte is no answer file.
+MAX_ANSWERS_BYTES = 1024 * 1024
+
+
+@transaction.atomic
+def assessment_import_answers(
+    *, actor: User, assessment: ImpactAssessment, content: bytes
+) -> tuple[ImpactAssessment, int]:
+    """Read the answers the Canadian AIA tool saved (its JSON file of
+    ``{question name: value}``) into a draft answered against an imported AIA.
+
+    Answers in the file replace the draft's answers to the same questions;
+    the others are kept, and names that are not questions here are ignored.
+    Returns the draft and how many answers were read. A file that is not
+    JSON, holds no answer to these questions or an answer they do not accept
+    raises ``ValidationError`` keyed ``file`` naming the questions, and
+    nothing is saved.
+    """
+    row = assessment.organisation_questionnaire
+    if row is None or row.source_format != QuestionnaireFormat.AIA_SURVEYJS:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Only an assessment with an imported AIA questionnaire "
+                    "reads the tool's answers."
+                )
+            }
+        )
+    data = read_json_upload(content, limit=MAX_ANSWERS_BYTES)
+    if not isinstance(data, dict):
+        raise ValidationError(
+            {"file": _("The file should hold one object of answers by question.")}
+        )
+    answers = conversion_of(row).convert_answers(data)
+    if not answers:
+        raise ValidationError(
+            {"file": _("None of the file's answers belongs to a question of this questionnaire.")}
+        )
+    questionnaire = definition_of(row)
+    errors = validate_answers(questionnaire, answers, complete=False)
+    if errors:
+        raise ValidationError(
+            {
+                "file": [
+                    _("%(question)s: %(problem)s")
+                    % {
+                        "question": questionnaire.question(key).text(get_language()),
+                        "problem": _(message),
+                    }
+                    if key in questionnaire
+                    else _(message)
+                    for key, message in sorted(errors.items())
+                ]
+            }
+        )
+    return assessment_save_answers(actor=actor, assessment=assessment, answers=answers), len(
+        answers
+    )

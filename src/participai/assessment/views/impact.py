@@ -17,21 +17,38 @@ from participai.procurements.access import Action, access_procurement, can, requ
 
 from ..access import access_assessment
 from ..forms.impact import SectionForm
+from ..forms.questionnaires import AnswersUploadForm, QuestionnaireChoiceForm
+from ..models import QuestionnaireFormat
 from ..scoring import AnswersError, score
 from ..selectors import impact as selectors
+from ..selectors.questionnaires import default_option, offered_questionnaires
 from ..services import impact as services
 
 
 @login_required
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     procurement = access_procurement(request.user, slug)
+    assessments = list(selectors.assessments_of(procurement))
+    can_assess = can(request.user, Action.ASSESS, procurement)
+    choice_form = None
+    if can_assess and not any(a.is_draft for a in assessments):
+        # Offer a choice only when the body uploaded questionnaires of its own.
+        options = offered_questionnaires(procurement.organisation)
+        if len(options) > 1:
+            completed = [a for a in assessments if not a.is_draft]
+            default = default_option(options, completed[-1] if completed else None)
+            choice_form = QuestionnaireChoiceForm(
+                initial={"questionnaire": default.value}, options=options, lang=get_language()
+            )
     return render(
         request,
         "assessment/overview.html",
         {
             "procurement": procurement,
-            "assessments": list(selectors.assessments_of(procurement)),
-            "can_assess": can(request.user, Action.ASSESS, procurement),
+            "assessments": assessments,
+            "can_assess": can_assess,
+            "has_draft": any(a.is_draft for a in assessments),
+            "choice_form": choice_form,
         },
     )
 
@@ -40,7 +57,25 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     procurement = access_procurement(request.user, slug, action=Action.ASSESS)
-    assessment = services.assessment_start(actor=request.user, procurement=procurement)
+    row = None
+    if "questionnaire" in request.POST:
+        form = QuestionnaireChoiceForm(
+            request.POST,
+            options=offered_questionnaires(procurement.organisation),
+            lang=get_language(),
+        )
+        if not form.is_valid():
+            messages.error(request, _("Choose one of the questionnaires offered."))
+            return redirect("assessment:overview", slug=slug)
+        row = form.chosen().row
+    try:
+        assessment = services.assessment_start(
+            actor=request.user, procurement=procurement, questionnaire=row
+        )
+    except ValidationError as error:
+        # Retired by the admin between the page and the click.
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessment:overview", slug=slug)
     first = selectors.questionnaire_of(assessment).sections[0]
     return redirect("assessment:section", slug=slug, number=assessment.number, section=first.key)
 
@@ -114,6 +149,12 @@ def _next_applicable(assessment, index: int) -> str | None:
 @login_required
 def review(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     procurement, assessment = access_assessment(request.user, slug, number)
+    return render(
+        request, "assessment/review.html", _review_context(request, procurement, assessment)
+    )
+
+
+def _review_context(request, procurement, assessment, *, answers_form=None) -> dict:
     questionnaire = selectors.questionnaire_of(assessment)
     preview = None
     if assessment.is_draft:
@@ -121,20 +162,25 @@ def review(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             preview = score(questionnaire, assessment.answers)
         except AnswersError:
             preview = None
-    return render(
-        request,
-        "assessment/review.html",
-        {
-            "procurement": procurement,
-            "assessment": assessment,
-            "questionnaire": questionnaire,
-            "progress": selectors.progress(assessment),
-            "preview": preview,
-            "result": assessment.result,
-            "can_complete": assessment.is_draft and can(request.user, Action.ASSESS, procurement),
-            "lang": get_language(),
-        },
+    can_complete = assessment.is_draft and can(request.user, Action.ASSESS, procurement)
+    reads_tool_answers = (
+        can_complete
+        and assessment.organisation_questionnaire is not None
+        and assessment.organisation_questionnaire.source_format == QuestionnaireFormat.AIA_SURVEYJS
     )
+    if reads_tool_answers and answers_form is None:
+        answers_form = AnswersUploadForm()
+    return {
+        "procurement": procurement,
+        "assessment": assessment,
+        "questionnaire": questionnaire,
+        "progress": selectors.progress(assessment),
+        "preview": preview,
+        "result": assessment.result,
+        "can_complete": can_complete,
+        "answers_form": answers_form if reads_tool_answers else None,
+        "lang": get_language(),
+    }
 
 
 @login_required
@@ -166,3 +212,33 @@ def complete(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         return redirect("assessment:review", slug=slug, number=number)
     messages.success(request, _("Assessment completed."))
     return redirect("assessment:review", slug=slug, number=number)
+
+
+@login_required
+@require_POST
+def import_answers(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Read a file of answers saved by the Canadian tool into the draft."""
+    procurement, assessment = access_assessment(request.user, slug, number, action=Action.ASSESS)
+    form = AnswersUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _assessment, count = services.assessment_import_answers(
+                actor=request.user, assessment=assessment, content=form.cleaned_data["file"].read()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d answer read from the file.", "%(n)d answers read from the file.", count
+                )
+                % {"n": count},
+            )
+            return redirect("assessment:review", slug=slug, number=number)
+    return render(
+        request,
+        "assessment/review.html",
+        _review_context(request, procurement, assessment, answers_form=form),
+        status=400,
+    )

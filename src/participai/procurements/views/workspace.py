@@ -52,6 +52,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "audit_organisations": [
                 o for o in organisations if can_in_organisation(request.user, Action.VIEW_AUDIT, o)
             ],
+            "questionnaire_organisations": [
+                o
+                for o in organisations
+                if can_in_organisation(request.user, Action.MANAGE_QUESTIONNAIRES, o)
+            ],
         },
     )
 

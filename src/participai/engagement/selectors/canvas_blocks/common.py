@@ -9,13 +9,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participai.assessment import registry
 from participai.assessment.models import (
     AssessmentStatus,
     ImpactAssessment,
 )
 from participai.assessment.questionnaire import Questionnaire
 from participai.assessment.scoring import visible_questions
+from participai.assessment.selectors.questionnaires import questionnaire_of
 from participai.procurements import lifecycle
 from participai.procurements.models import (
     Document,
@@ -128,9 +128,7 @@ class Answers:
         self.shown: frozenset[str] = frozenset()
         if assessment is not None:
             try:
-                self.questionnaire = registry.get(
-                    assessment.questionnaire_id, assessment.questionnaire_version
-                )
+                self.questionnaire = questionnaire_of(assessment)
             except KeyError:  # a questionnaire no longer shipped: nothing to read it with
                 return
             self.shown = visible_questions(self.questionnaire, self.answers)
