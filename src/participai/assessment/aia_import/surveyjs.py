@@ -136,6 +136,8 @@ class _Importer:
         path: str,
     ) -> None:
         elements = container.get("elements") or []
+        if not isinstance(elements, list):
+            raise AiaImportError(f"{path}.elements: must be a list")
         intro_parts = [container.get("description")] + [
             e.get("html") for e in elements if isinstance(e, Mapping) and e.get("type") == "html"
         ]

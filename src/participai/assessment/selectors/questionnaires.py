@@ -24,10 +24,11 @@ def questionnaires_of(organisation: Organisation) -> QuerySet[OrganisationQuesti
     )
 
 
-# Parsed questionnaires by (row, file digest). A definition never changes once
-# uploaded, so each worker parses it once rather than on every page; bounded,
-# oldest dropped first.
-_PARSED: dict[tuple[int, str], Questionnaire] = {}
+# Parsed questionnaires by row. A definition never changes once uploaded, so
+# each worker parses it once rather than on every page; bounded, oldest dropped
+# first. The key holds more than the primary key because a database may hand
+# out a primary key again after a rollback (SQLite does).
+_PARSED: dict[tuple[object, ...], Questionnaire] = {}
 _PARSED_MAX = 32
 
 
@@ -38,7 +39,7 @@ def definition_of(row: OrganisationQuestionnaire) -> Questionnaire:
     time. Precondition: the definition was validated on upload (the service
     never stores anything ``load_questionnaire`` refuses).
     """
-    key = (row.pk, row.source_sha256)
+    key = (row.pk, row.created_at, row.source_sha256, row.version)
     found = _PARSED.get(key)
     if found is None:
         found = load_questionnaire(row.definition)

@@ -52,6 +52,8 @@ def read_json_upload(content: bytes, *, field: str = "file", limit: int) -> Any:
         raise ValidationError({field: _("The file is not UTF-8 text.")}) from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ValidationError({field: _("The file nests its data too deeply to read.")}) from None
     except json.JSONDecodeError as exc:
         raise ValidationError(
             {

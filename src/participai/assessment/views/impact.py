@@ -18,7 +18,7 @@ from participai.procurements.access import Action, access_procurement, can, requ
 from ..access import access_assessment
 from ..forms.impact import SectionForm
 from ..forms.questionnaires import AnswersUploadForm, QuestionnaireChoiceForm
-from ..models import QuestionnaireFormat
+from ..models import OrganisationQuestionnaire, QuestionnaireFormat
 from ..scoring import AnswersError, score
 from ..selectors import impact as selectors
 from ..selectors.questionnaires import default_option, offered_questionnaires
@@ -165,8 +165,10 @@ def _review_context(request, procurement, assessment, *, answers_form=None) -> d
     can_complete = assessment.is_draft and can(request.user, Action.ASSESS, procurement)
     reads_tool_answers = (
         can_complete
-        and assessment.organisation_questionnaire is not None
-        and assessment.organisation_questionnaire.source_format == QuestionnaireFormat.AIA_SURVEYJS
+        and OrganisationQuestionnaire.objects.filter(
+            pk=assessment.organisation_questionnaire_id,
+            source_format=QuestionnaireFormat.AIA_SURVEYJS,
+        ).exists()
     )
     if reads_tool_answers and answers_form is None:
         answers_form = AnswersUploadForm()
