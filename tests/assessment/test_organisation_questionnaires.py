@@ -480,3 +480,21 @@ def test_a_completed_assessment_reads_no_more_answers(upload, officer, procureme
         )
     draft.refresh_from_db()
     assert draft.status == AssessmentStatus.COMPLETED
+
+
+def test_reading_the_tools_answers_needs_the_right_to_assess(
+    upload, officer, procurement, raw, org, make_member
+):
+    row = upload()
+    draft = impact_services.assessment_start(
+        actor=officer, procurement=procurement, questionnaire=row
+    )
+    moderator = make_member(org, Role.MODERATOR)
+    with pytest.raises(PermissionDenied):
+        impact_services.assessment_import_answers(
+            actor=moderator,
+            assessment=draft,
+            content=as_bytes(tool_answers(raw, "item1", pick_min)),
+        )
+    draft.refresh_from_db()
+    assert draft.answers == {}

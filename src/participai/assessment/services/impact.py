@@ -264,6 +264,7 @@ def assessment_import_answers(
     raises ``ValidationError`` keyed ``file`` naming the questions, and
     nothing is saved.
     """
+    assessment = _locked_draft(actor, assessment)
     row = assessment.organisation_questionnaire
     if row is None or row.source_format != QuestionnaireFormat.AIA_SURVEYJS:
         raise ValidationError(
