@@ -62,6 +62,8 @@ WRITES = frozenset(
         Action.ASSESS,
         Action.PLAN_ENGAGEMENT,
         Action.EXEMPT_OBLIGATION,
+        Action.MANAGE_PARTICIPATION,
+        Action.ASSIST_PARTICIPATION,
     }
 )
 
@@ -104,6 +106,9 @@ EXPECTED: dict[Action, dict[str, frozenset[str]]] = {
     Action.PLAN_ENGAGEMENT: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL, FACILITATOR),
     Action.EXEMPT_OBLIGATION: _at_every_stage(ADMIN, LEGAL),
     Action.MANAGE_QUESTIONNAIRES: _at_every_stage(ADMIN),
+    Action.MANAGE_PARTICIPATION: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL, FACILITATOR),
+    Action.ASSIST_PARTICIPATION: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL, FACILITATOR),
+    Action.MODERATE: _at_every_stage(ADMIN, MODERATOR),
 }
 
 

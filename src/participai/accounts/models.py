@@ -70,3 +70,44 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class Participant(TimeStampedModel):
+    """Someone taking part in a participation process.
+
+    Either an account holder (``user`` set) or a guest known only by a
+    pseudonym, optionally confirmed through a one-time code sent to
+    ``email``. Every contribution, support and vote points here, so one
+    person counts once whichever way they came in. ``removed_at`` is set when
+    the person deleted their data: the row stays so that threads keep their
+    shape, but nothing that identifies them does.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="participant"
+    )
+    pseudonym = models.CharField(_("pseudonym"), max_length=60)
+    email = models.EmailField(_("email"), blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A salted hash of the one-time code, never the code itself.
+    code_hash = models.CharField(max_length=200, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def verification(self) -> str:
+        """``account``, ``confirmed`` (a guest who confirmed a code) or ``guest``."""
+        if self.user_id is not None:
+            return "account"
+        return "confirmed" if self.confirmed_at else "guest"

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "participai.procurements",
     "participai.engagement",
     "participai.assessment",
+    "participai.participation",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ from .api import api
 
 urlpatterns = [
     path("", include("participai.procurements.urls.portal")),
+    # After the portal, so its own /p/<slug>/documents/… paths win.
+    path("p/<slug:slug>/<slug:process>/", include("participai.participation.public_urls")),
     path(
         "workspace/procurements/<slug:slug>/assessment/",
         include("participai.assessment.urls"),
@@ -16,6 +18,14 @@ urlpatterns = [
     path(
         "workspace/procurements/<slug:slug>/engagement/",
         include("participai.engagement.workspace_urls"),
+    ),
+    path(
+        "workspace/procurements/<slug:slug>/participation/",
+        include("participai.participation.workspace_urls"),
+    ),
+    path(
+        "workspace/moderation/<slug:organisation>/",
+        include("participai.participation.moderation_urls"),
     ),
     path(
         "workspace/questionnaires/<slug:organisation>/",

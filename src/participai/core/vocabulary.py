@@ -62,3 +62,16 @@ SECTORS: tuple[str, ...] = (
     "private_sector",
     "general_public",
 )
+
+# The kinds of module a participation process can hold (issue: public participation).
+MODULE_KINDS: tuple[str, ...] = (
+    "comments",
+    "survey",
+    "statements",
+    "prioritisation",
+    "document_review",
+    "event",
+)
+# How a contribution reached the platform: typed by its author online, or
+# entered by a facilitator on someone's behalf (assisted participation).
+CHANNELS: tuple[str, ...] = ("online", "in_person", "phone", "paper", "assisted_online")

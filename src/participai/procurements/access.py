@@ -38,6 +38,9 @@ class Action(StrEnum):
     PLAN_ENGAGEMENT = "engagement.plan"
     EXEMPT_OBLIGATION = "obligation.exempt"
     MANAGE_QUESTIONNAIRES = "questionnaire.manage"
+    MANAGE_PARTICIPATION = "participation.manage"
+    ASSIST_PARTICIPATION = "participation.assist"
+    MODERATE = "participation.moderate"
 
     @property
     def label(self) -> str:
@@ -56,6 +59,9 @@ ACTION_LABELS = {
     Action.PLAN_ENGAGEMENT: gettext_lazy("edit the actor map and the engagement plan"),
     Action.EXEMPT_OBLIGATION: gettext_lazy("exempt the procurement from an obligation"),
     Action.MANAGE_QUESTIONNAIRES: gettext_lazy("upload or retire impact questionnaires"),
+    Action.MANAGE_PARTICIPATION: gettext_lazy("set up participation processes"),
+    Action.ASSIST_PARTICIPATION: gettext_lazy("enter contributions on someone's behalf"),
+    Action.MODERATE: gettext_lazy("moderate contributions"),
 }
 
 
@@ -82,6 +88,11 @@ ROLE_RULES: dict[Action, frozenset[Role] | None] = {
     # A questionnaire sets the impact level of every procurement assessed with
     # it, so choosing which ones the body offers is the organisation's call.
     Action.MANAGE_QUESTIONNAIRES: frozenset({Role.ORG_ADMIN}),
+    Action.MANAGE_PARTICIPATION: PROCUREMENT_TEAM | {Role.FACILITATOR},
+    # Library or civic-centre staff transcribe what people said on paper or by phone.
+    Action.ASSIST_PARTICIPATION: PROCUREMENT_TEAM | {Role.FACILITATOR},
+    # Moderation is kept apart from the team whose plans the comments judge.
+    Action.MODERATE: frozenset({Role.ORG_ADMIN, Role.MODERATOR}),
 }
 
 # The stage feature an action needs, if any.
@@ -101,6 +112,8 @@ WRITES_ON_PROCUREMENT = frozenset(
         Action.ASSESS,
         Action.PLAN_ENGAGEMENT,
         Action.EXEMPT_OBLIGATION,
+        Action.MANAGE_PARTICIPATION,
+        Action.ASSIST_PARTICIPATION,
     }
 )
 

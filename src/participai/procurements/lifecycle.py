@@ -45,6 +45,9 @@ class Stage:
     gate_checks: tuple[str, ...]
     gate_deciders: frozenset[Role]
     expected_documents: tuple[str, ...] = field(default_factory=tuple)
+    # The participation modules a process at this stage may hold
+    # (``vocabulary.MODULE_KINDS``), as adhocracy4's phases declare theirs.
+    modules: frozenset[str] = frozenset()
 
     @property
     def number(self) -> int:
@@ -53,12 +56,19 @@ class Stage:
     def enables_feature(self, feature: Feature | str) -> bool:
         return feature in self.enables
 
+    def enables_module(self, kind: str) -> bool:
+        return kind in self.modules
+
 
 _LEADS = frozenset({Role.ORG_ADMIN, Role.PROCUREMENT_OFFICER, Role.PROJECT_LEAD})
 _OFFICERS = frozenset({Role.ORG_ADMIN, Role.PROCUREMENT_OFFICER})
 _OFFICERS_AND_LEGAL = _OFFICERS | {Role.LEGAL_OFFICER}
 _PURPOSE = frozenset({Feature.EDIT_DEFINITION, Feature.DOCUMENTS, Feature.GATE})
 _LATER = frozenset({Feature.DOCUMENTS, Feature.GATE})
+
+# Every module kind; narrower sets keep each stage's participation to what
+# can still change its outcome (a tender under evaluation is not redrafted).
+_ALL_MODULES = frozenset(vocabulary.MODULE_KINDS)
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -79,6 +89,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         gate_deciders=_LEADS,
         expected_documents=("problem_statement", "needs_assessment"),
+        modules=_ALL_MODULES,
     ),
     Stage(
         key="impact_assessment",
@@ -93,6 +104,7 @@ STAGES: tuple[Stage, ...] = (
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_LEADS,
         expected_documents=("impact_assessment",),
+        modules=frozenset({"comments", "survey", "statements", "event"}),
     ),
     Stage(
         key="engagement_planning",
@@ -104,6 +116,7 @@ STAGES: tuple[Stage, ...] = (
         gate_checks=("stage_document_present", "procurement_published", "obligations_met"),
         gate_deciders=_LEADS,
         expected_documents=("engagement_plan",),
+        modules=_ALL_MODULES,
     ),
     Stage(
         key="market_engagement",
@@ -115,6 +128,7 @@ STAGES: tuple[Stage, ...] = (
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("market_notice",),
+        modules=frozenset({"comments", "document_review", "event"}),
     ),
     Stage(
         key="solicitation_preparation",
@@ -126,6 +140,7 @@ STAGES: tuple[Stage, ...] = (
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS_AND_LEGAL,
         expected_documents=("tender_notice",),
+        modules=frozenset({"comments", "survey", "prioritisation", "document_review", "event"}),
     ),
     Stage(
         key="vendor_evaluation",
@@ -137,6 +152,7 @@ STAGES: tuple[Stage, ...] = (
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("evaluation_report",),
+        modules=frozenset({"comments", "event"}),
     ),
     Stage(
         key="solution_evaluation",
@@ -148,6 +164,7 @@ STAGES: tuple[Stage, ...] = (
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("evaluation_report",),
+        modules=frozenset({"comments", "survey", "statements", "event"}),
     ),
     Stage(
         key="contract_negotiation",
@@ -159,6 +176,7 @@ STAGES: tuple[Stage, ...] = (
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS_AND_LEGAL,
         expected_documents=("contract",),
+        modules=frozenset({"comments", "document_review", "event"}),
     ),
     Stage(
         key="contract_monitoring",
@@ -170,6 +188,7 @@ STAGES: tuple[Stage, ...] = (
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("monitoring_report",),
+        modules=frozenset({"comments", "survey", "statements", "event"}),
     ),
     Stage(
         key="review",
@@ -181,6 +200,7 @@ STAGES: tuple[Stage, ...] = (
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("lessons_learned",),
+        modules=_ALL_MODULES,
     ),
 )
 

@@ -1,0 +1,1 @@
+"""Selectors of the participation app, one module per concern."""

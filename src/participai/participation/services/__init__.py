@@ -1,0 +1,1 @@
+"""Services of the participation app, one module per concern."""

@@ -1,0 +1,382 @@
+"""What participants do in a module: contribute, reply, support, vote on
+statements, flag, and remove their own words.
+
+Every write checks the process's rules through ``policy.refusal`` (published,
+module open, enough verification) and raises ``ValidationError`` with the
+reason otherwise; nothing is half-saved. Counters on contributions and
+modules move with ``F()`` in the same transaction as the row they count, and
+the database's unique constraints make a double click or two concurrent
+requests count once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participai.accounts.models import Participant, User
+from participai.core.audit import audit_record
+from participai.core.text import render_markdown
+from participai.procurements.access import Action, require
+
+from .. import policy
+from ..models import (
+    Channel,
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    Flag,
+    FlagReason,
+    Module,
+    ModuleKind,
+    Process,
+    StatementVote,
+    Support,
+    VoteChoice,
+)
+from ..spam import spam_reasons
+
+BODY_MAX = {ContributionKind.COMMENT: 5000, ContributionKind.IDEA: 5000}
+STATEMENT_MAX = 280
+# At most this many contributions per participant per minute.
+RATE_LIMIT = 5
+RATE_WINDOW = timedelta(minutes=1)
+KINDS_BY_MODULE = {
+    ModuleKind.COMMENTS: (ContributionKind.COMMENT, ContributionKind.IDEA),
+    ModuleKind.STATEMENTS: (ContributionKind.STATEMENT,),
+}
+
+
+def _refuse(reason: str | None) -> None:
+    if reason is not None:
+        raise ValidationError(_(policy.REASONS[reason]), code=reason)
+
+
+def check_may(
+    participant: Participant | None,
+    module: Module,
+    action: str,
+    *,
+    now: datetime | None = None,
+    vouched: bool = False,
+) -> None:
+    """Raise ``ValidationError`` (code: a ``policy.REASONS`` key) unless
+    ``participant`` may do ``action`` in ``module`` now. ``vouched``: a
+    facilitator met the person, so only publication and dates are checked."""
+    process: Process = module.process
+    if vouched:
+        level = "account"
+    else:
+        level = participant.verification if participant is not None else "none"
+    now = now or timezone.now()
+    _refuse(
+        policy.refusal(
+            action,
+            level=level,
+            required=process.requirement(action),
+            published=process.is_published and process.procurement.is_published,
+            window=module.window(process),
+            now=now,
+        )
+    )
+
+
+def _locked_module(module: Module) -> Module:
+    return (
+        Module.objects.select_for_update().select_related("process__procurement").get(pk=module.pk)
+    )
+
+
+def _audit_actor(participant: Participant, entered_by: User | None) -> User | None:
+    return entered_by or participant.user
+
+
+@transaction.atomic
+def contribution_add(
+    *,
+    participant: Participant,
+    module: Module,
+    body: str,
+    kind: str | None = None,
+    parent: Contribution | None = None,
+    channel: str = Channel.ONLINE,
+    entered_by: User | None = None,
+) -> Contribution:
+    """Add a comment, idea, reply or statement to ``module``.
+
+    ``kind`` defaults to the module's first kind (comment, or statement).
+    A reply (``parent`` set) is a comment on a visible comment or idea of the
+    same module; a reply to a reply joins the same thread (one level deep).
+    ``entered_by`` is a facilitator entering it on the participant's behalf
+    (``Action.ASSIST_PARTICIPATION``), tagged with ``channel``; such entries
+    skip the verification and spam checks the facilitator already made in
+    person, but not the module's dates.
+    """
+    module = _locked_module(module)
+    process = module.process
+    allowed_kinds = KINDS_BY_MODULE.get(module.kind)
+    if allowed_kinds is None:
+        raise ValidationError(_("This module does not take written contributions."))
+    kind = kind or allowed_kinds[0]
+    if kind not in allowed_kinds:
+        raise ValidationError({"kind": _("This module does not take this kind of contribution.")})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Choose how the contribution was made.")})
+    if entered_by is not None:
+        require(entered_by, Action.ASSIST_PARTICIPATION, process.procurement)
+        check_may(participant, module, "contribute", vouched=True)
+    else:
+        if channel != Channel.ONLINE:
+            raise ValidationError(
+                {"channel": _("Only a facilitator enters offline contributions.")}
+            )
+        check_may(participant, module, "contribute")
+    text = (body or "").strip()
+    limit = STATEMENT_MAX if kind == ContributionKind.STATEMENT else BODY_MAX[kind]
+    if not text:
+        raise ValidationError({"body": _("Write something first.")})
+    if len(text) > limit:
+        raise ValidationError(
+            {
+                "body": _("At most %(limit)d characters; this text has %(length)d.")
+                % {"limit": limit, "length": len(text)}
+            }
+        )
+    if parent is not None:
+        # Threads are one level deep: a reply to a reply joins its thread, so
+        # a page of threads loads with a fixed number of queries.
+        if parent.parent_id is not None:
+            parent = Contribution.objects.get(pk=parent.parent_id)
+        if (
+            parent.module_id != module.pk
+            or parent.kind == ContributionKind.STATEMENT
+            or not parent.is_visible
+        ):
+            raise ValidationError({"parent": _("You can only reply to a visible comment here.")})
+        kind = ContributionKind.COMMENT
+    if entered_by is None and participant.is_guest:
+        reasons = spam_reasons(text)
+        if reasons:
+            raise ValidationError({"body": [_(reason) for reason in reasons]})
+    if entered_by is None:
+        recent = Contribution.objects.filter(
+            participant=participant, created_at__gte=timezone.now() - RATE_WINDOW
+        ).count()
+        if recent >= RATE_LIMIT:
+            raise ValidationError(
+                _("You have written a lot in the last minute; please wait a moment.")
+            )
+    contribution = Contribution.objects.create(
+        module=module,
+        kind=kind,
+        participant=participant,
+        parent=parent,
+        body=text,
+        body_html=render_markdown(text),
+        channel=channel,
+        entered_by=entered_by,
+    )
+    Module.objects.filter(pk=module.pk).update(contribution_count=F("contribution_count") + 1)
+    if parent is not None:
+        Contribution.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+    audit_record(
+        actor=_audit_actor(participant, entered_by),
+        action="contribution.added",
+        target=contribution,
+        organisation_id=process.procurement.organisation_id,
+        data={
+            "process": process.slug,
+            "module": module.pk,
+            "kind": kind,
+            "participant": participant.pk,
+            "parent": parent.pk if parent else None,
+            "channel": channel,
+            "assisted": entered_by is not None,
+        },
+    )
+    return contribution
+
+
+def _target(contribution: Contribution) -> Contribution:
+    return (
+        Contribution.objects.select_related("module__process__procurement")
+        .filter(pk=contribution.pk)
+        .get()
+    )
+
+
+@transaction.atomic
+def contribution_support(*, participant: Participant, contribution: Contribution) -> bool:
+    """Support a visible comment or idea, once per participant.
+
+    Returns ``False`` (and changes nothing) when the participant already
+    supports it; a concurrent second request meets the unique constraint and
+    counts once too.
+    """
+    contribution = _target(contribution)
+    if contribution.kind == ContributionKind.STATEMENT or not contribution.is_visible:
+        raise ValidationError(_("Only visible comments and ideas can be supported."))
+    check_may(participant, contribution.module, "vote")
+    try:
+        with transaction.atomic():
+            Support.objects.create(contribution=contribution, participant=participant)
+    except IntegrityError:
+        return False
+    Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") + 1)
+    audit_record(
+        actor=participant.user,
+        action="contribution.supported",
+        target=contribution,
+        organisation_id=contribution.module.process.procurement.organisation_id,
+        data={"participant": participant.pk},
+    )
+    return True
+
+
+@transaction.atomic
+def contribution_unsupport(*, participant: Participant, contribution: Contribution) -> bool:
+    """Withdraw a support; ``False`` if there was none. Allowed while the module is open."""
+    contribution = _target(contribution)
+    check_may(participant, contribution.module, "vote")
+    deleted, _rows = Support.objects.filter(
+        contribution=contribution, participant=participant
+    ).delete()
+    if not deleted:
+        return False
+    Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") - 1)
+    audit_record(
+        actor=participant.user,
+        action="contribution.unsupported",
+        target=contribution,
+        organisation_id=contribution.module.process.procurement.organisation_id,
+        data={"participant": participant.pk},
+    )
+    return True
+
+
+_COUNTER = {
+    VoteChoice.AGREE: "agree_count",
+    VoteChoice.DISAGREE: "disagree_count",
+    VoteChoice.PASS: "pass_count",
+}
+
+
+@transaction.atomic
+def statement_vote(
+    *, participant: Participant, statement: Contribution, choice: str
+) -> StatementVote:
+    """Vote agree, disagree or pass on a visible statement; voting again
+    replaces the earlier vote, so each participant counts once per statement."""
+    if choice not in VoteChoice.values:
+        raise ValidationError({"choice": _("Vote agree, disagree or pass.")})
+    statement = _target(statement)
+    if statement.kind != ContributionKind.STATEMENT or not statement.is_visible:
+        raise ValidationError(_("Only visible statements take votes."))
+    check_may(participant, statement.module, "vote")
+    vote = (
+        StatementVote.objects.select_for_update()
+        .filter(contribution=statement, participant=participant)
+        .first()
+    )
+    previous = None
+    if vote is None:
+        try:
+            with transaction.atomic():
+                vote = StatementVote.objects.create(
+                    contribution=statement, participant=participant, choice=choice
+                )
+        except IntegrityError:
+            # A concurrent first vote by the same participant won: treat it as earlier.
+            vote = StatementVote.objects.select_for_update().get(
+                contribution=statement, participant=participant
+            )
+        else:
+            Contribution.objects.filter(pk=statement.pk).update(
+                **{_COUNTER[choice]: F(_COUNTER[choice]) + 1}
+            )
+            previous = ""
+    if previous is None:  # an earlier vote exists
+        if vote.choice == choice:
+            return vote
+        previous = vote.choice
+        Contribution.objects.filter(pk=statement.pk).update(
+            **{
+                _COUNTER[previous]: F(_COUNTER[previous]) - 1,
+                _COUNTER[choice]: F(_COUNTER[choice]) + 1,
+            }
+        )
+        vote.choice = choice
+        vote.save(update_fields=["choice", "updated_at"])
+    audit_record(
+        actor=participant.user,
+        action="statement.voted",
+        target=statement,
+        organisation_id=statement.module.process.procurement.organisation_id,
+        data={"participant": participant.pk, "choice": choice, "previous": previous or None},
+    )
+    return vote
+
+
+@transaction.atomic
+def contribution_flag(
+    *, participant: Participant, contribution: Contribution, reason: str, note: str = ""
+) -> bool:
+    """Ask moderators to look at a contribution; ``False`` if this participant
+    already flagged it. Anyone who may read the process may flag."""
+    if reason not in FlagReason.values:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    note = note.strip()
+    if len(note) > 500:
+        raise ValidationError({"note": _("At most 500 characters.")})
+    contribution = _target(contribution)
+    process = contribution.module.process
+    _refuse(
+        policy.refusal(
+            "read",
+            level=participant.verification,
+            required=process.read_requires,
+            published=process.is_published and process.procurement.is_published,
+        )
+    )
+    try:
+        with transaction.atomic():
+            Flag.objects.create(
+                contribution=contribution, participant=participant, reason=reason, note=note
+            )
+    except IntegrityError:
+        return False
+    Contribution.objects.filter(pk=contribution.pk).update(flag_count=F("flag_count") + 1)
+    audit_record(
+        actor=participant.user,
+        action="contribution.flagged",
+        target=contribution,
+        organisation_id=process.procurement.organisation_id,
+        data={"participant": participant.pk, "reason": reason},
+    )
+    return True
+
+
+@transaction.atomic
+def contribution_remove_own(*, participant: Participant, contribution: Contribution) -> None:
+    """The author takes their words back: text and authorship go, the place
+    in the thread stays ("removed by its author"), replies stay readable."""
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.participant_id != participant.pk:
+        raise ValidationError(_("You can only remove what you wrote."))
+    if contribution.status == ContributionStatus.REMOVED:
+        return
+    contribution.status = ContributionStatus.REMOVED
+    contribution.body = ""
+    contribution.body_html = ""
+    contribution.save(update_fields=["status", "body", "body_html", "updated_at"])
+    audit_record(
+        actor=participant.user,
+        action="contribution.removed_by_author",
+        target=contribution,
+        data={"participant": participant.pk},
+    )

@@ -1,0 +1,101 @@
+"""Moderators' writes: hide a contribution with a public reason, restore it,
+or dismiss the flags on one that stays.
+
+Each needs ``Action.MODERATE`` on the contribution's procurement (the
+organisation admin or a moderator), resolves the open flags, and writes an
+audit event whose reason the public thread shows.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participai.accounts.models import User
+from participai.core.audit import audit_record
+from participai.core.text import clean_plain
+from participai.procurements.access import Action, require
+
+from ..models import Contribution, ContributionStatus
+
+REASON_MAX = 500
+
+
+def _locked(actor: User, contribution: Contribution) -> Contribution:
+    contribution = (
+        Contribution.objects.select_for_update()
+        .select_related("module__process__procurement")
+        .get(pk=contribution.pk)
+    )
+    require(actor, Action.MODERATE, contribution.module.process.procurement)
+    return contribution
+
+
+def _clean_reason(reason: str) -> str:
+    reason = clean_plain(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Say why; the reason is shown in the thread.")})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("At most 500 characters.")})
+    return reason
+
+
+def _resolve_flags(contribution: Contribution) -> int:
+    return contribution.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+
+
+def _set_status(
+    actor: User, contribution: Contribution, status: str, reason: str, action: str
+) -> Contribution:
+    reason = _clean_reason(reason)
+    contribution = _locked(actor, contribution)
+    if contribution.status == ContributionStatus.REMOVED:
+        raise ValidationError(_("Its author removed it; there is nothing to moderate."))
+    if contribution.status == status:
+        return contribution
+    contribution.status = status
+    contribution.moderation_reason = reason
+    contribution.save(update_fields=["status", "moderation_reason", "updated_at"])
+    resolved = _resolve_flags(contribution)
+    audit_record(
+        actor=actor,
+        action=action,
+        target=contribution,
+        organisation_id=contribution.module.process.procurement.organisation_id,
+        data={"reason": reason, "flags_resolved": resolved},
+    )
+    return contribution
+
+
+@transaction.atomic
+def contribution_hide(*, actor: User, contribution: Contribution, reason: str) -> Contribution:
+    """Hide a visible contribution; the thread shows that it was hidden and why."""
+    return _set_status(
+        actor, contribution, ContributionStatus.HIDDEN, reason, "contribution.hidden"
+    )
+
+
+@transaction.atomic
+def contribution_restore(*, actor: User, contribution: Contribution, reason: str) -> Contribution:
+    """Show a hidden contribution again, saying why."""
+    return _set_status(
+        actor, contribution, ContributionStatus.VISIBLE, reason, "contribution.restored"
+    )
+
+
+@transaction.atomic
+def flags_dismiss(*, actor: User, contribution: Contribution) -> int:
+    """Keep the contribution as it is and close its open flags; returns how many."""
+    contribution = _locked(actor, contribution)
+    resolved = _resolve_flags(contribution)
+    if resolved:
+        audit_record(
+            actor=actor,
+            action="contribution.flags_dismissed",
+            target=contribution,
+            organisation_id=contribution.module.process.procurement.organisation_id,
+            data={"flags_resolved": resolved},
+        )
+    return resolved
