@@ -43,6 +43,10 @@ PROCESS_FIELDS = (
     "contribute_requires",
     "vote_requires",
 )
+# The kinds with pages and services so far; the others (survey,
+# prioritisation, document review, event record) are declared by the stages
+# but refused here until they are built, rather than shown as empty shells.
+AVAILABLE_KINDS = frozenset({ModuleKind.COMMENTS, ModuleKind.STATEMENTS})
 # A dot vote's budget: enough to spread, few enough to force a choice.
 DOT_BUDGET_RANGE = (1, 100)
 
@@ -190,6 +194,8 @@ def _check_module(
     errors: dict[str, str] = {}
     if kind not in ModuleKind.values:
         errors["kind"] = _("Choose a kind of module.")
+    elif kind not in AVAILABLE_KINDS:
+        errors["kind"] = _("This kind of module is not available yet.")
     elif not lifecycle.stage(process.stage).enables_module(kind):
         errors["kind"] = _("The stage “%(stage)s” does not take this kind of module.") % {
             "stage": lifecycle.stage(process.stage).name
