@@ -56,7 +56,7 @@ def test_a_bad_answer_re_renders_with_the_error_and_saves_nothing(
     client.post(f"{base}/start/")
     first = registry.current().sections[0]
     response = client.post(f"{base}/1/{first.key}/", {"phase": "sideways", "save": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"usa-error-message" in response.content
     assert ImpactAssessment.objects.get().answers == {}
 
@@ -98,7 +98,7 @@ def test_a_completed_assessment_is_read_only(client, officer, procurement, base,
     page = client.get(f"{base}/1/{first}/").content.decode()
     assert "This assessment is read-only." in page
     response = client.post(f"{base}/1/{first}/", {"phase": "implementation", "save": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "start a reassessment instead" in html
     assert 'value="implementation" checked' in html  # what was typed stays on the page

@@ -134,6 +134,8 @@ def section(request: HttpRequest, slug: str, number: int, section: str) -> HttpR
             "progress": selectors.progress(assessment),
             "lang": get_language(),
         },
+        # A POST that reaches here was refused: say so to clients and tests alike.
+        status=400 if request.method == "POST" else 200,
     )
 
 
