@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participai.core.forms import DesignSystemForm
+from participai.core.languages import in_language
 
 from .. import ai_act
 from ..models import RightsAssessment
@@ -15,10 +16,6 @@ from ..services.obligations import MAX_JUSTIFICATION_CHARS, MIN_JUSTIFICATION_CH
 from ..services.screening import RIGHTS_TEXT_MAX
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-def text_in(text: dict[str, str], lang: str) -> str:
-    return text.get(lang[:2]) or text["en"]
 
 
 class ScreeningForm(forms.Form):
@@ -37,9 +34,9 @@ class ScreeningForm(forms.Form):
                     continue
                 keys.append(question.key)
                 common = {
-                    "label": text_in(question.text, lang),
+                    "label": in_language(question.text, lang),
                     "required": False,
-                    "help_text": text_in(question.help, lang) if question.help else "",
+                    "help_text": in_language(question.help, lang) if question.help else "",
                 }
                 value = answers.get(question.key)
                 if question.kind == "yes_no":
@@ -49,7 +46,7 @@ class ScreeningForm(forms.Form):
                     )
                 elif question.kind == "choice":
                     self.fields[question.key] = forms.ChoiceField(
-                        choices=[(o.key, text_in(o.text, lang)) for o in question.options],
+                        choices=[(o.key, in_language(o.text, lang)) for o in question.options],
                         widget=forms.RadioSelect,
                         initial=value,
                         **common,
@@ -57,8 +54,11 @@ class ScreeningForm(forms.Form):
                 else:
                     choices = [
                         (
-                            text_in(area.name, lang),
-                            [(p.code, f"{p.code} {text_in(p.text, lang)}") for p in area.points],
+                            in_language(area.name, lang),
+                            [
+                                (p.code, f"{p.code} {in_language(p.text, lang)}")
+                                for p in area.points
+                            ],
                         )
                         for area in screening.areas
                     ]
@@ -68,7 +68,7 @@ class ScreeningForm(forms.Form):
                         initial=value or [],
                         **common,
                     )
-            self.sections.append((text_in(section.title, lang), keys))
+            self.sections.append((in_language(section.title, lang), keys))
 
     def answers(self) -> dict[str, Any]:
         """The answers in the engine's terms; an unanswered question is left out."""

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from participai.core.forms import add_service_errors
+from participai.core.languages import active_language
 from participai.procurements.access import Action, access_procurement, can
 from participai.procurements.models import Procurement
 
@@ -25,10 +25,6 @@ from ..forms.consequences import ConsequenceEditForm, ConsequenceForm
 from ..models import Consequence
 from ..selectors import consequences as selectors
 from ..services import consequences as services
-
-
-def _lang() -> str:
-    return (get_language() or "en")[:2]
 
 
 def _chosen_prompt(prompts: PromptSet, key: str | None, lang: str) -> dict[str, str] | None:
@@ -52,7 +48,7 @@ def workshop(request: HttpRequest, slug: str) -> HttpResponse:
     for the team a form to add a consequence (``?prompt=key`` pre-selects one)."""
     procurement = access_procurement(request.user, slug)
     prompts = load_prompts()
-    lang = _lang()
+    lang = active_language()
     can_assess = can(request.user, Action.ASSESS, procurement)
     form = None
     if can_assess:
@@ -78,7 +74,7 @@ def consequence_add(request: HttpRequest, slug: str) -> HttpResponse:
     the errors, status 400, and saves nothing."""
     procurement = access_procurement(request.user, slug, action=Action.ASSESS)
     prompts = load_prompts()
-    lang = _lang()
+    lang = active_language()
     if request.method == "POST":
         form = ConsequenceForm(request.POST, prompts=prompts, lang=lang)
         if form.is_valid():
@@ -111,7 +107,7 @@ def consequence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     procurement = access_procurement(request.user, slug, action=Action.ASSESS)
     consequence = get_object_or_404(Consequence, procurement=procurement, pk=pk)
     prompts = load_prompts()
-    lang = _lang()
+    lang = active_language()
     initial = {name: getattr(consequence, name) for name in services.EDITABLE_FIELDS}
     status = 200
     if request.method == "POST":
