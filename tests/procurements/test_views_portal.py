@@ -103,8 +103,9 @@ def test_procurement_page_query_count_is_constant(
     for n in range(decisions):
         services.document_add(actor=officer, procurement=published, title=f"Doc {n}", body="Text.")
         _decide(published, officer, outcome=GateOutcome.REVISE)
-    # procurement, decisions, deciders, documents (anonymous: no session)
-    with django_assert_num_queries(4):
+    # procurement, decisions, deciders, documents, participation processes
+    # (anonymous: no session)
+    with django_assert_num_queries(5):
         assert client.get(f"/p/{published.slug}/").status_code == 200
     # Then the body comes from the cache: only the access query remains.
     with django_assert_num_queries(1):

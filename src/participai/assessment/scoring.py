@@ -54,14 +54,10 @@ from participai.assessment.questionnaire import (
     Questionnaire,
     SectionKind,
 )
+from participai.core.marks import gettext_noop
 
 Answer = str | Sequence[str] | None
 Answers = Mapping[str, Answer]
-
-
-def gettext_noop(message: str) -> str:
-    """Mark a message for translation without translating it here."""
-    return message
 
 
 UNKNOWN_QUESTION = gettext_noop("There is no such question.")

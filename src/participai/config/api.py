@@ -14,6 +14,7 @@ from participai import __version__
 from participai.assessment.api import router as assessment_router
 from participai.engagement.api import router as toolbox_router
 from participai.engagement.canvas_api import router as canvas_router
+from participai.participation.api import router as participation_router
 from participai.procurements.api import router as procurements_router
 
 api = NinjaAPI(
@@ -30,12 +31,16 @@ api.add_router("/procurements", procurements_router)
 api.add_router("/procurements", assessment_router)
 api.add_router("/procurements", canvas_router)
 api.add_router("/toolbox", toolbox_router)
+api.add_router("", participation_router)
 
 
 def _field_of(location: list) -> str:
     # ninja reports ("query", "page") or ("body", "payload", "title"); the
-    # field a person would recognise is the last named element.
-    names = [str(part) for part in location if part not in ("query", "body", "path", "payload")]
+    # field a person would recognise is the last named element. Only the
+    # leading source is dropped, so a payload field named "body" keeps its name.
+    if location and location[0] in ("query", "body", "path", "header", "cookie", "form"):
+        location = location[1:]
+    names = [str(part) for part in location if part != "payload"]
     return ".".join(names)
 
 

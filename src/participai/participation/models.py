@@ -232,6 +232,7 @@ class Contribution(models.Model):
     agree_count = models.PositiveIntegerField(default=0)
     disagree_count = models.PositiveIntegerField(default=0)
     pass_count = models.PositiveIntegerField(default=0)
+    # Open flags only: moderation resolving them sets it back to zero.
     flag_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

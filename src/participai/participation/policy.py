@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from participai.core.marks import gettext_noop
+
 VERIFICATION: tuple[str, ...] = ("none", "guest", "confirmed", "account")
 # What each action may require (reading can be public; voting and writing
 # always need at least a pseudonym, so one person's vote counts once).
@@ -27,13 +29,15 @@ ALLOWED_REQUIREMENTS: dict[str, tuple[str, ...]] = {
 ACTIONS: tuple[str, ...] = tuple(ALLOWED_REQUIREMENTS)
 
 REASONS: dict[str, str] = {
-    "unpublished": "This process is not published.",
-    "not_open_yet": "This part opens later.",
-    "closed": "This part is closed; what was said stays readable.",
-    "needs_guest": "Choose a pseudonym to take part.",
-    "needs_confirmation": "Confirm your email address with the code we sent to take part.",
-    "needs_account": "Sign in with an account to take part.",
-    "needs_account_to_read": "Sign in with an account to read this process.",
+    "unpublished": gettext_noop("This process is not published."),
+    "not_open_yet": gettext_noop("This part opens later."),
+    "closed": gettext_noop("This part is closed; what was said stays readable."),
+    "needs_guest": gettext_noop("Choose a pseudonym to take part."),
+    "needs_confirmation": gettext_noop(
+        "Confirm your email address with the code we sent to take part."
+    ),
+    "needs_account": gettext_noop("Sign in with an account to take part."),
+    "needs_account_to_read": gettext_noop("Sign in with an account to read this process."),
 }
 
 

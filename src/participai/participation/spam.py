@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from participai.core.marks import gettext_noop
+
 MAX_LINKS = 2
 _LINK = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 _REPEAT = re.compile(r"(.)\1{14,}", re.DOTALL)
@@ -22,10 +24,10 @@ def spam_reasons(text: str) -> list[str]:
     """
     reasons: list[str] = []
     if len(_LINK.findall(text)) > MAX_LINKS:
-        reasons.append("Guest contributions may hold at most two links.")
+        reasons.append(gettext_noop("Guest contributions may hold at most two links."))
     if _REPEAT.search(text):
-        reasons.append("The text repeats one character many times.")
+        reasons.append(gettext_noop("The text repeats one character many times."))
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) >= _SHOUT_MIN_LETTERS and all(ch.isupper() for ch in letters):
-        reasons.append("Please do not write in capitals only.")
+        reasons.append(gettext_noop("Please do not write in capitals only."))
     return reasons

@@ -105,7 +105,7 @@ def next_statement(module: Module, participant: Participant | None) -> Contribut
         voted = StatementVote.objects.filter(participant=participant).values("contribution_id")
         statements = statements.exclude(pk__in=voted).exclude(participant=participant)
     return (
-        statements.annotate(votes=F("agree_count") + F("disagree_count") + F("pass_count"))
-        .order_by("votes", "pk")
+        statements.annotate(vote_total=F("agree_count") + F("disagree_count") + F("pass_count"))
+        .order_by("vote_total", "pk")
         .first()
     )

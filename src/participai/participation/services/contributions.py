@@ -88,7 +88,9 @@ def check_may(
 
 def _locked_module(module: Module) -> Module:
     return (
-        Module.objects.select_for_update().select_related("process__procurement").get(pk=module.pk)
+        Module.objects.select_for_update(of=("self",))
+        .select_related("process__procurement")
+        .get(pk=module.pk)
     )
 
 
@@ -365,7 +367,11 @@ def contribution_flag(
 def contribution_remove_own(*, participant: Participant, contribution: Contribution) -> None:
     """The author takes their words back: text and authorship go, the place
     in the thread stays ("removed by its author"), replies stay readable."""
-    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    contribution = (
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("module__process__procurement")
+        .get(pk=contribution.pk)
+    )
     if contribution.participant_id != participant.pk:
         raise ValidationError(_("You can only remove what you wrote."))
     if contribution.status == ContributionStatus.REMOVED:
@@ -378,5 +384,6 @@ def contribution_remove_own(*, participant: Participant, contribution: Contribut
         actor=participant.user,
         action="contribution.removed_by_author",
         target=contribution,
+        organisation_id=contribution.module.process.procurement.organisation_id,
         data={"participant": participant.pk},
     )

@@ -25,7 +25,7 @@ REASON_MAX = 500
 
 def _locked(actor: User, contribution: Contribution) -> Contribution:
     contribution = (
-        Contribution.objects.select_for_update()
+        Contribution.objects.select_for_update(of=("self",))
         .select_related("module__process__procurement")
         .get(pk=contribution.pk)
     )
@@ -43,14 +43,20 @@ def _clean_reason(reason: str) -> str:
 
 
 def _resolve_flags(contribution: Contribution) -> int:
-    return contribution.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    """Close the open flags; ``flag_count`` counts open flags, so it drops to zero."""
+    resolved = contribution.flags.filter(resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
+    Contribution.objects.filter(pk=contribution.pk).update(flag_count=0)
+    return resolved
 
 
 def _set_status(
     actor: User, contribution: Contribution, status: str, reason: str, action: str
 ) -> Contribution:
-    reason = _clean_reason(reason)
+    # Rights first: someone who may not moderate learns that, not what a reason needs.
     contribution = _locked(actor, contribution)
+    reason = _clean_reason(reason)
     if contribution.status == ContributionStatus.REMOVED:
         raise ValidationError(_("Its author removed it; there is nothing to moderate."))
     if contribution.status == status:

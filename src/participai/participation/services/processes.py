@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from participai.accounts.models import User
@@ -43,6 +43,8 @@ PROCESS_FIELDS = (
     "contribute_requires",
     "vote_requires",
 )
+# Short names the workspace's own pages use under a procurement's processes.
+RESERVED_SLUGS = frozenset({"new"})
 # The kinds with pages and services so far; the others (survey,
 # prioritisation, document review, event record) are declared by the stages
 # but refused here until they are built, rather than shown as empty shells.
@@ -59,6 +61,10 @@ def _check_process(procurement: Procurement, values: dict[str, Any], *, exclude:
     slug = values.get("slug", "")
     if not slug:
         errors["slug"] = _("This field is required.")
+    elif slug in RESERVED_SLUGS:
+        errors["slug"] = _("“%(slug)s” names a page of its own; choose another short name.") % {
+            "slug": slug
+        }
     elif Process.objects.filter(procurement=procurement, slug=slug).exclude(pk=exclude).exists():
         errors["slug"] = _("Another process of this procurement has this short name.")
     if values.get("decision_stage") not in DecisionStage.values:
@@ -80,6 +86,13 @@ def _check_process(procurement: Procurement, values: dict[str, Any], *, exclude:
             errors[name] = _("Choose who may take part.")
     if errors:
         raise ValidationError(errors)
+
+
+def _refresh_portal(process: Process) -> None:
+    """The procurement's public page lists its published processes and is
+    cached by the procurement's version: move the version (atomically, the
+    procurement row is not locked here) so the page is built again."""
+    Procurement.objects.filter(pk=process.procurement_id).update(version=F("version") + 1)
 
 
 def _audit_data(process: Process) -> dict[str, Any]:
@@ -160,7 +173,11 @@ def process_update(*, actor: User, process: Process, **changes: Any) -> Process:
     unknown = set(changes) - set(PROCESS_FIELDS)
     if unknown:
         raise TypeError(f"process_update got unknown fields {sorted(unknown)}")
-    process = Process.objects.select_for_update().select_related("procurement").get(pk=process.pk)
+    process = (
+        Process.objects.select_for_update(of=("self",))
+        .select_related("procurement")
+        .get(pk=process.pk)
+    )
     require(actor, Action.MANAGE_PARTICIPATION, process.procurement)
     values = {name: getattr(process, name) for name in PROCESS_FIELDS}
     for name, value in changes.items():
@@ -173,6 +190,8 @@ def process_update(*, actor: User, process: Process, **changes: Any) -> Process:
     for name in changed:
         setattr(process, name, values[name])
     process.save()
+    if process.is_published:
+        _refresh_portal(process)
     audit_record(
         actor=actor,
         action="process.updated",
@@ -233,7 +252,11 @@ def module_add(
     """Add a module at the end of the process. Its kind must be one the
     process's stage takes (``lifecycle.Stage.modules``); its own dates, if
     given, override the process's."""
-    process = Process.objects.select_for_update().select_related("procurement").get(pk=process.pk)
+    process = (
+        Process.objects.select_for_update(of=("self",))
+        .select_related("procurement")
+        .get(pk=process.pk)
+    )
     require(actor, Action.MANAGE_PARTICIPATION, process.procurement)
     config = dict(config or {})
     title = clean_plain(title)
@@ -264,7 +287,11 @@ def process_publish(*, actor: User, process: Process) -> Process:
     """Show the process to the public. It needs at least one module, and the
     procurement itself must be published (a public process on a hidden
     procurement would lead nowhere)."""
-    process = Process.objects.select_for_update().select_related("procurement").get(pk=process.pk)
+    process = (
+        Process.objects.select_for_update(of=("self",))
+        .select_related("procurement")
+        .get(pk=process.pk)
+    )
     require(actor, Action.MANAGE_PARTICIPATION, process.procurement)
     if process.is_published:
         return process
@@ -274,6 +301,7 @@ def process_publish(*, actor: User, process: Process) -> Process:
         raise ValidationError(_("Publish the procurement first; the process is part of it."))
     process.is_published = True
     process.save(update_fields=["is_published", "updated_at"])
+    _refresh_portal(process)
     audit_record(
         actor=actor,
         action="process.published",

@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from participai.core.text import render_markdown
+from participai.participation.selectors.threads import public_processes
 
 from ..access import access_document, access_public_procurement
 from ..forms import PortalFilterForm
@@ -47,8 +48,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def procurement(request: HttpRequest, slug: str) -> HttpResponse:
     """The public page. Its body is cached per procurement version, language
-    and audience, so the timeline and Markdown are only built after a change;
-    they are passed lazily and evaluated only when the cache misses."""
+    and audience, so the timeline, Markdown and participation processes are
+    only built after a change (publishing or editing a process moves the
+    version too); they are passed lazily and evaluated only when the cache
+    misses."""
     item, is_preview = access_public_procurement(request.user, slug)
     return render(
         request,
@@ -58,6 +61,7 @@ def procurement(request: HttpRequest, slug: str) -> HttpResponse:
             "is_preview": is_preview,
             "phases": SimpleLazyObject(lambda: procurement_timeline(item, public=not is_preview)),
             "problem_html": SimpleLazyObject(lambda: render_markdown(item.problem_statement)),
+            "processes": SimpleLazyObject(lambda: list(public_processes(item))),
             "cache_seconds": PAGE_CACHE_SECONDS,
         },
     )

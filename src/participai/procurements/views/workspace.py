@@ -52,6 +52,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "audit_organisations": [
                 o for o in organisations if can_in_organisation(request.user, Action.VIEW_AUDIT, o)
             ],
+            "moderation_organisations": [
+                o for o in organisations if can_in_organisation(request.user, Action.MODERATE, o)
+            ],
             "questionnaire_organisations": [
                 o
                 for o in organisations
