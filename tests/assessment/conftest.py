@@ -6,30 +6,14 @@ from __future__ import annotations
 import pytest
 
 from participai.assessment import registry
-from participai.assessment.scoring import visible_questions
+from participai.assessment.demo import fill_shown
 
 
 def answer_everything(*, phase: str = "design", pick: str = "min") -> dict:
     """Answer every shown question of the shipped questionnaire: the lowest
     (``pick="min"``) or highest (``"max"``) scoring choice, text where text is asked."""
-    questionnaire = registry.current()
     answers: dict = {"phase": phase}
-    # Visibility depends on earlier answers: fill in order, re-checking as we go.
-    for _ in range(3):
-        shown = visible_questions(questionnaire, answers)
-        for question in questionnaire.questions():
-            if question.key == "phase" or question.key not in shown:
-                continue
-            if question.type == "text":
-                answers[question.key] = "Written by the team."
-            elif question.type == "single":
-                ordered = sorted(question.choices, key=lambda c: c.points)
-                answers[question.key] = (ordered[0] if pick == "min" else ordered[-1]).key
-            else:
-                ordered = sorted(question.choices, key=lambda c: c.points)
-                answers[question.key] = (
-                    [ordered[0].key] if pick == "min" else [c.key for c in question.choices]
-                )
+    fill_shown(registry.current(), answers, pick=pick, text="Written by the team.")
     return answers
 
 

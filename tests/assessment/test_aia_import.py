@@ -253,6 +253,15 @@ def test_a_fractional_value_is_counted_as_zero_with_a_warning():
     assert result.warnings == ("a: value 'item1-2.5' is worth 2.5; counted as 0.",)
 
 
+@pytest.mark.parametrize("suffix", ["inf", "nan", "1e400", "Infinity"])
+def test_a_value_worth_no_finite_number_is_counted_as_zero_with_a_warning(suffix):
+    result = import_aia_surveyjs(survey(radio("a", f"item1-{suffix}", "item2-1")))
+    assert result.questionnaire.question("a").choice(f"item1-{suffix}").points == 0
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith(f"a: value 'item1-{suffix}' is worth ")
+    assert result.warnings[0].endswith("; counted as 0.")
+
+
 def test_kinds_come_from_the_question_name_then_its_panel():
     result = import_aia_surveyjs(
         survey(radio("a", "i-1"), radio("b-MS", "i-2"), radio("c", "i-3"), panel="plainPanel")
@@ -312,6 +321,9 @@ def test_conditions_that_can_be_expressed(condition, question, any_of):
         ("{d} notempty", "{d} is not an earlier choice question"),
         ('{a} = "item1-1" and', "the expression ends too early"),
         ("{a} ~ 'x'", "cannot read"),
+        # Nesting a definition can make as deep as it likes is refused, not recursed into.
+        ("(" * 5000 + '{a} = "item1-1"' + ")" * 5000, "brackets nest more than 32 deep"),
+        ("{a} anyof " + "[" * 5000 + "]" * 5000, "brackets nest more than 32 deep"),
     ],
 )
 def test_conditions_that_cannot_be_expressed_leave_the_question_shown(condition, reason):
@@ -331,11 +343,17 @@ def test_conditions_that_cannot_be_expressed_leave_the_question_shown(condition,
 
 
 def test_unsupported_elements_are_left_out_with_a_warning():
-    definition = survey(radio("a", "i-1"), {"type": "boolean", "name": "flag"})
+    definition = survey(
+        radio("a", "i-1"),
+        {"type": "boolean", "name": "flag"},
+        {"type": {"not": "a name"}, "name": "odd"},
+    )
     result = import_aia_surveyjs(definition)
     assert "flag" not in result.questionnaire
+    assert "odd" not in result.questionnaire
     assert result.warnings == (
         "flag: SurveyJS type 'boolean' is not supported; the question is left out.",
+        "odd: SurveyJS type {'not': 'a name'} is not supported; the question is left out.",
     )
 
 

@@ -11,6 +11,7 @@ from participai.assessment import registry
 from participai.assessment.models import AssessmentStatus, ImpactAssessment
 from participai.assessment.scoring import score
 from participai.assessment.selectors import impact as selectors
+from participai.assessment.services import drafts
 from participai.assessment.services import impact as services
 from participai.core.models import AuditEvent
 from participai.procurements.models import Procurement
@@ -138,8 +139,8 @@ def test_a_reassessment_keeps_the_earlier_one_and_starts_from_its_answers(
     assert second.stage == "contract_monitoring"
     assert second.answers == first.answers
     assert [a.number for a in selectors.assessments_of(item)] == [1, 2]
-    assert selectors.latest_completed(item).pk == first.pk
-    assert selectors.draft_of(item).pk == second.pk
+    assert drafts.last_completed(item.impact_assessments).pk == first.pk
+    assert drafts.open_draft(item.impact_assessments).pk == second.pk
 
 
 def test_progress_counts_answers_per_section(procurement, officer):

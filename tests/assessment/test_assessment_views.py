@@ -86,6 +86,8 @@ def test_completing_with_missing_answers_says_what_is_missing(client, officer, p
     client.post(f"{base}/start/")
     response = client.post(f"{base}/1/complete/", follow=True)
     assert b"cannot be completed yet" in response.content
+    # Named by the question's words: the phase, the first required question, is missing.
+    assert registry.current().question("phase").text("en").encode() in response.content
     assert ImpactAssessment.objects.get().status == AssessmentStatus.DRAFT
 
 

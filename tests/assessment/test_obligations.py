@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from participai.accounts.roles import Role
 from participai.assessment.evidence import (
@@ -356,6 +358,23 @@ def test_the_page_lists_obligations_by_gate_with_reasons(client, officer, level_
     assert "Record an exemption" not in html
 
 
+def _screening_reads(queries) -> int:
+    return sum('FROM "assessment_aiactscreening"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_page_and_the_api_read_the_screening_once(client, officer, level_two):
+    # The stakes shown and the stakes the obligations come from are one read.
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(_page_url(level_two))
+    assert "AI Act class: <strong>Minimal risk</strong>" in page.content.decode()
+    assert _screening_reads(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        api = client.get(f"/api/procurements/{level_two.slug}/obligations")
+    assert api.json()["stakes"]["ai_act_class"] == "minimal"
+    assert _screening_reads(queries) == 1
+
+
 def test_the_legal_officer_exempts_from_the_page(client, legal, level_two):
     client.force_login(legal)
     page = client.get(_page_url(level_two)).content.decode()
@@ -488,3 +507,12 @@ def test_the_dashboard_checks_engaged_procurements_in_a_fixed_number_of_queries(
     few = queries()
     add_engaged(5)
     assert queries() == few
+
+
+def test_an_unscreened_procurement_reads_its_screenings_once(make_procurement):
+    # The stakes and the evidence that the screening is done share one read.
+    procurement = make_procurement(stage="impact_assessment")
+    with CaptureQueriesContext(connection) as queries:
+        states = _states(procurement)
+    assert states["complete_ai_act_screening"] == "unmet"
+    assert _screening_reads(queries) == 1

@@ -14,8 +14,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from participai.accounts.roles import Role
+from participai.assessment.forms.questionnaires import AnswersUploadForm, QuestionnaireUploadForm
 from participai.assessment.models import ImpactAssessment, OrganisationQuestionnaire
 from participai.assessment.selectors import questionnaires as selectors
+from participai.assessment.services import impact as impact_services
 from participai.assessment.services import questionnaires as services
 from participai.core.models import AuditEvent
 
@@ -169,6 +171,94 @@ def test_an_upload_error_re_renders_with_the_reason_and_stores_nothing(client, a
     assert response.status_code == 400
     assert "neither a ParticipAI questionnaire" in response.content.decode()
     assert not OrganisationQuestionnaire.objects.exists()
+
+
+class UnreadableUpload(SimpleUploadedFile):
+    """A file whose content must not be read: its size alone should refuse it."""
+
+    def read(self, *args, **kwargs):
+        raise AssertionError("an upload over the limit was read")
+
+
+def test_an_upload_over_the_limit_is_refused_by_its_size_unread(monkeypatch):
+    monkeypatch.setattr(services, "MAX_DEFINITION_BYTES", 1024)
+    big = UnreadableUpload("big.json", b" " * 2048, content_type="application/json")
+    form = QuestionnaireUploadForm(data={"version": ""}, files={"file": big})
+    assert not form.is_valid()
+    assert form.errors["file"] == ["The file is 2 KB; the limit is 1 KB."]
+    monkeypatch.setattr(impact_services, "MAX_ANSWERS_BYTES", 1024)
+    answers = AnswersUploadForm(files={"file": big})
+    assert not answers.is_valid()
+    assert answers.errors["file"] == ["The file is 2 KB; the limit is 1 KB."]
+
+
+def test_an_upload_over_the_limit_re_renders_with_the_sizes(
+    client, admin, list_url, survey_bytes, monkeypatch
+):
+    monkeypatch.setattr(services, "MAX_DEFINITION_BYTES", 1024)
+    client.force_login(admin)
+    response = client.post(list_url, {"file": survey_file(survey_bytes)})
+    assert response.status_code == 400
+    assert "the limit is 1 KB." in response.content.decode()
+    assert not OrganisationQuestionnaire.objects.exists()
+
+
+def test_an_answers_file_over_the_limit_re_renders_the_review(
+    client, officer, procurement, uploaded, monkeypatch
+):
+    monkeypatch.setattr(impact_services, "MAX_ANSWERS_BYTES", 1024)
+    client.force_login(officer)
+    base = f"/workspace/procurements/{procurement.slug}/assessment"
+    client.post(f"{base}/start/", {"questionnaire": str(uploaded.pk)})
+    content = json.dumps({"projectDetailsPhase": "item1", "padding": "x" * 2000}).encode()
+    response = client.post(f"{base}/1/answers/", {"file": survey_file(content, "aia.json")})
+    assert response.status_code == 400
+    assert "the limit is 1 KB." in response.content.decode()
+    assert ImpactAssessment.objects.get().answers == {}
+
+
+def test_section_keys_with_dots_and_colons_have_their_pages(
+    client, admin, officer, org, procurement
+):
+    definition = {
+        "id": "northbridge-aia",
+        "version": "1.0.0",
+        "title": {"en": "Northbridge impact questions"},
+        "mitigation_max_rule": "phase",
+        "sections": [
+            {
+                "key": key,
+                "title": {"en": f"Part {key}"},
+                "kind": "impact",
+                "phase": "both",
+                "questions": [
+                    {
+                        "key": f"q{n}",
+                        "type": "single",
+                        "text": {"en": f"Question {n}"},
+                        "choices": [{"key": "no", "label": {"en": "No"}, "points": n}],
+                    }
+                ],
+            }
+            for n, key in enumerate(["part.1", "part:2"], start=1)
+        ],
+    }
+    row = services.questionnaire_upload(
+        actor=admin,
+        organisation=org,
+        file_name="own.json",
+        content=json.dumps(definition).encode(),
+    )
+    client.force_login(officer)
+    base = f"/workspace/procurements/{procurement.slug}/assessment"
+    response = client.post(f"{base}/start/", {"questionnaire": str(row.pk)})
+    assert response["Location"] == f"{base}/1/part.1/"
+    response = client.post(f"{base}/1/part.1/", {"q1": "no", "save_and_continue": "1"})
+    assert response["Location"] == f"{base}/1/part:2/"
+    assert b"Question 2" in client.get(response["Location"]).content
+    review = client.get(f"{base}/1/").content.decode()
+    assert f'href="{base}/1/part:2/"' in review
+    assert ImpactAssessment.objects.get().answers == {"q1": "no"}
 
 
 def test_members_read_but_only_the_admin_uploads(

@@ -154,6 +154,7 @@ def test_an_admin_of_another_body_cannot_upload_here(other_org, org, make_member
         (b'{"title": "no pages"}', "neither a ParticipAI questionnaire"),
         (b'{"pages": "not a list"}', "This SurveyJS definition cannot be imported"),
         (b"[" * 100_000 + b"]" * 100_000, "nests its data too deeply"),
+        (b"[" + b"7" * 5000 + b"]", "holds a number too long to read"),
         (
             as_bytes({**own_questionnaire(), "mitigation_max_rule": "all"}),
             "This questionnaire is not valid: mitigation_max_rule",
@@ -172,8 +173,27 @@ def test_a_file_over_the_limit_is_refused(upload, monkeypatch):
     monkeypatch.setattr(services, "MAX_DEFINITION_BYTES", 1024)
     with pytest.raises(ValidationError) as excinfo:
         upload()
-    assert "the limit is 1 kB" in file_errors(excinfo)
+    # Sizes read as elsewhere in the product (procurements.uploads.human_size).
+    assert "the limit is 1 KB" in file_errors(excinfo)
     assert not OrganisationQuestionnaire.objects.exists()
+
+
+@pytest.mark.parametrize("qid", ["has space", "x" * 81, 'quote"d', "-leading"])
+def test_an_id_the_column_cannot_hold_is_refused(upload, qid):
+    with pytest.raises(ValidationError) as excinfo:
+        upload(as_bytes(own_questionnaire(qid=qid)))
+    assert "should be up to 80 letters, digits" in file_errors(excinfo)
+    assert not OrganisationQuestionnaire.objects.exists()
+
+
+@pytest.mark.parametrize("stated", ["1.0.0 final", "1." * 11, "v1/2"])
+def test_a_version_the_file_states_badly_asks_for_one(upload, stated):
+    with pytest.raises(ValidationError) as excinfo:
+        upload(as_bytes(own_questionnaire(version=stated)))
+    assert f"The file states the version “{stated}”" in file_errors(excinfo, "version")
+    assert not OrganisationQuestionnaire.objects.exists()
+    # Giving one in the form is the way out.
+    assert upload(as_bytes(own_questionnaire(version=stated)), version="1.0.0").version == "1.0.0"
 
 
 def test_the_id_of_a_shipped_questionnaire_is_reserved(upload):
@@ -289,6 +309,26 @@ def test_a_definition_is_parsed_once_per_worker(upload, django_assert_num_querie
     fresh = OrganisationQuestionnaire.objects.defer("definition").get(pk=row.pk)
     with django_assert_num_queries(0):  # the deferred definition is not even fetched
         assert selectors.definition_of(fresh) is first
+
+
+def test_a_primary_key_handed_out_again_is_not_served_the_old_definition(upload, admin, org):
+    first = upload(as_bytes(own_questionnaire()))
+    assert selectors.definition_of(first).version == "1.0.0"
+    pk = first.pk
+    first.delete()  # as a rolled-back upload leaves its primary key free on SQLite
+    again = OrganisationQuestionnaire.objects.create(
+        pk=pk,
+        organisation=org,
+        questionnaire_id="northbridge-aia",
+        version="2.0.0",
+        title="Northbridge impact questions",
+        source_format=QuestionnaireFormat.PARTICIPAI,
+        source_name="own.json",
+        source_sha256="0" * 64,
+        definition=own_questionnaire("2.0.0"),
+        uploaded_by=admin,
+    )
+    assert selectors.definition_of(again).version == "2.0.0"
 
 
 def test_section_summaries_add_up_to_the_tools_maxima(upload):
@@ -496,5 +536,23 @@ def test_reading_the_tools_answers_needs_the_right_to_assess(
             assessment=draft,
             content=as_bytes(tool_answers(raw, "item1", pick_min)),
         )
+    draft.refresh_from_db()
+    assert draft.answers == {}
+
+
+def test_an_overlong_text_answer_in_the_file_is_refused_by_its_question(
+    upload, officer, procurement
+):
+    row = upload()
+    draft = impact_services.assessment_start(
+        actor=officer, procurement=procurement, questionnaire=row
+    )
+    questionnaire = selectors.definition_of(row)
+    text = next(q for q in questionnaire.questions() if q.type == "text")
+    with pytest.raises(ValidationError) as excinfo:
+        impact_services.assessment_import_answers(
+            actor=officer, assessment=draft, content=as_bytes({text.key: "x" * 5001})
+        )
+    assert f"{text.text('en')}: Keep the answer under 5,000 characters." in file_errors(excinfo)
     draft.refresh_from_db()
     assert draft.answers == {}

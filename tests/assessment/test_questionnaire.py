@@ -266,6 +266,9 @@ GE = "sections[1].questions[1].visible_if"
         ),
         ({"question": "personal", "any_of": []}, f"{GE}.any_of: must be a non-empty list"),
         ({"question": "personal", "any_of": ["yes", "yes"]}, f"{GE}.any_of: lists a choice twice"),
+        # Not a string: refused by name, not a TypeError on an unhashable value.
+        ({"question": "personal", "any_of": [["yes"]]}, f"{GE}.any_of[0]: ['yes'] is not a"),
+        ({"question": "personal", "any_of": [{"k": 1}]}, f"{GE}.any_of[0]: {{'k': 1}} is not"),
         ({"question": "personal"}, f"{GE}.any_of: is required"),
         ({"question": "personal", "any_of": ["yes"], "all_of": []}, f"{GE}.all_of: unknown"),
     ],

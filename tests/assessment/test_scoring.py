@@ -21,6 +21,8 @@ from participai.assessment.scoring import (
     NOT_TEXT,
     ONLY_ONE,
     REQUIRED,
+    TEXT_MAX_LENGTH,
+    TEXT_TOO_LONG,
     UNKNOWN_CHOICE,
     UNKNOWN_QUESTION,
     AnswersError,
@@ -395,6 +397,12 @@ def test_validate_answers_reports_each_kind_of_error():
         "purpose": NOT_TEXT,
         "review": UNKNOWN_CHOICE,
     }
+
+
+def test_a_text_answer_over_the_limit_is_refused():
+    assert validate_answers(Q, {"purpose": "x" * TEXT_MAX_LENGTH}, complete=False) == {}
+    too_long = {"purpose": "x" * (TEXT_MAX_LENGTH + 1)}
+    assert validate_answers(Q, too_long, complete=False) == {"purpose": TEXT_TOO_LONG}
 
 
 def test_missing_required_answers_only_when_complete():

@@ -120,6 +120,19 @@ def test_a_completed_screening_is_frozen_and_a_new_one_starts_from_it(officer, p
     assert events("screening.started").last().data["prefilled_from"] == 1
 
 
+def test_a_cleared_answer_is_saved_and_audited(officer, procurement):
+    screening = services.screening_start(actor=officer, procurement=procurement)
+    services.screening_save_answers(
+        actor=officer, screening=screening, answers={"social_scoring": None}
+    )
+    screening.refresh_from_db()
+    assert "social_scoring" not in screening.answers
+    assert events("screening.answers_saved").get().data["questions"] == ["social_scoring"]
+    with pytest.raises(ValidationError) as caught:
+        services.screening_complete(actor=officer, screening=screening)
+    assert "social_scoring" in caught.value.message_dict
+
+
 def test_saving_the_same_answers_writes_no_audit_event(officer, procurement):
     screening = services.screening_start(actor=officer, procurement=procurement)
     services.screening_save_answers(

@@ -57,11 +57,14 @@ def access_organisation_questionnaire(
 
     404 unless ``user`` is a member of that organisation and the questionnaire
     is its own; 403 when ``action`` (e.g. managing questionnaires) is refused.
+    ``definition`` is deferred: it is fetched on first use.
     """
     organisation = access_organisation(user, organisation_slug, action=action)
     row = (
         OrganisationQuestionnaire.objects.filter(organisation=organisation, pk=pk)
         .select_related("uploaded_by")
+        # Hundreds of kB, read only when not parsed yet (selectors.definition_of).
+        .defer("definition")
         .first()
     )
     if row is None:

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from participai.procurements.access import access_public_procurement
 from participai.procurements.api import ErrorOut
 
+from .evidence import EvidenceContext
 from .selectors.obligations import obligation_statuses, stakes_of
 
 router = Router(tags=["obligations"])
@@ -63,7 +64,8 @@ def get_obligations(request: HttpRequest, slug: str):
     if is_preview:
         # Open data: drafts stay out of the API even for their own staff.
         raise Http404("No such procurement.")
-    stakes = stakes_of(procurement)
+    context = EvidenceContext.of(procurement)
+    stakes = stakes_of(procurement, context=context)
     return {
         "procurement": procurement.slug,
         "stage": procurement.stage,
@@ -73,5 +75,7 @@ def get_obligations(request: HttpRequest, slug: str):
             "fria_required": stakes.fria_required,
             "eu_registration_required": stakes.eu_registration_required,
         },
-        "obligations": [status.as_dict() for status in obligation_statuses(procurement)],
+        "obligations": [
+            status.as_dict() for status in obligation_statuses(procurement, context=context)
+        ],
     }

@@ -14,7 +14,7 @@ from participai.procurements.checks import GateContext, gate_check, prefetch_for
 
 from .evidence import Evidence, EvidenceContext, obligation_evidence
 from .proportionality import Obligation
-from .selectors.obligations import latest_rights_assessment, latest_screening, obligations_due
+from .selectors.obligations import latest_rights_assessment, obligations_due, screening_in
 
 prefetch_for_checks("documents", "screenings", "rights_assessments", "obligation_exemptions")
 
@@ -63,9 +63,7 @@ def _impact_assessment_done(context: EvidenceContext, obligation: Obligation) ->
 
 @obligation_evidence("review", "ai_act_screening")
 def _screening_done(context: EvidenceContext, obligation: Obligation) -> Evidence:
-    screening = context.cached(
-        "assessment.screening", lambda: latest_screening(context.procurement)
-    )
+    screening = screening_in(context)
     if screening is not None:
         return Evidence(
             True,

@@ -8,7 +8,7 @@ working when the questionnaire changes. Used by ``participai demo`` only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from participai.accounts.models import User
 from participai.procurements.models import Procurement
@@ -21,18 +21,35 @@ from .services import impact as impact_services
 from .services import screening as screening_services
 
 
-def _fill(questionnaire: Questionnaire, answers: dict[str, Any]) -> None:
-    """Answer every shown, unanswered question with its lowest-scoring choice."""
-    for _ in range(3):  # visibility depends on earlier answers
+def fill_shown(
+    questionnaire: Questionnaire,
+    answers: dict[str, Any],
+    *,
+    pick: Literal["min", "max"] = "min",
+    text: str = "Described in the demo's documents.",
+) -> None:
+    """Answer, in place, every shown question ``answers`` leaves unanswered.
+
+    ``pick="min"``: a single or multiple question gets its lowest-scoring
+    choice; ``"max"``: a single one its highest-scoring choice (the last of
+    equals), a multiple one every choice. Text questions get ``text``. Goes on
+    until no new question shows, as answers show further questions.
+    """
+    while True:
         shown = visible_questions(questionnaire, answers)
-        for question in questionnaire.questions():
-            if question.key not in shown or question.key in answers:
-                continue
+        todo = [q for q in questionnaire.questions() if q.key in shown and q.key not in answers]
+        if not todo:
+            return
+        for question in todo:
             if question.type == "text":
-                answers[question.key] = "Described in the demo's documents."
+                answers[question.key] = text
+                continue
+            ordered = sorted(question.choices, key=lambda choice: choice.points)
+            if question.type == "single":
+                answers[question.key] = (ordered[0] if pick == "min" else ordered[-1]).key
             else:
-                lowest = min(question.choices, key=lambda choice: choice.points).key
-                answers[question.key] = lowest if question.type == "single" else [lowest]
+                chosen = ordered[:1] if pick == "min" else question.choices
+                answers[question.key] = [choice.key for choice in chosen]
 
 
 def answers_for_level(level: int, *, phase: str = "design") -> dict[str, Any]:
@@ -44,7 +61,7 @@ def answers_for_level(level: int, *, phase: str = "design") -> dict[str, Any]:
     """
     questionnaire = registry.current()
     answers: dict[str, Any] = {"phase": phase}
-    _fill(questionnaire, answers)
+    fill_shown(questionnaire, answers)
     for question in questionnaire.questions():
         if score(questionnaire, answers).level == level:
             return answers
@@ -54,7 +71,7 @@ def answers_for_level(level: int, *, phase: str = "design") -> dict[str, Any]:
             continue
         for choice in sorted(question.choices, key=lambda c: c.points, reverse=True):
             trial = {**answers, question.key: choice.key}
-            _fill(questionnaire, trial)
+            fill_shown(questionnaire, trial)
             if score(questionnaire, trial).level <= level:
                 answers = trial
                 break

@@ -65,6 +65,10 @@ UNKNOWN_CHOICE = gettext_noop("This is not one of the choices.")
 ONLY_ONE = gettext_noop("Choose only one answer.")
 CHOSEN_TWICE = gettext_noop("A choice is selected more than once.")
 NOT_TEXT = gettext_noop("The answer must be text.")
+TEXT_TOO_LONG = gettext_noop("Keep the answer under 5,000 characters.")
+
+# The longest text answer, whether typed on the section page or read from a file.
+TEXT_MAX_LENGTH = 5000
 REQUIRED = gettext_noop("This question needs an answer.")
 
 DEDUCTION = Fraction(15, 100)
@@ -156,7 +160,9 @@ def _read(question: Question, value: object) -> tuple[tuple[str, ...], str | Non
     if value is None or value == "":
         return (), None
     if question.type == "text":
-        return (), None if isinstance(value, str) else NOT_TEXT
+        if not isinstance(value, str):
+            return (), NOT_TEXT
+        return (), TEXT_TOO_LONG if len(value) > TEXT_MAX_LENGTH else None
     if isinstance(value, str):
         selected: tuple[object, ...] = (value,)
     elif isinstance(value, Sequence):
@@ -221,8 +227,9 @@ def validate_answers(
     """Errors keyed by question key; empty when the answers are acceptable.
 
     Reports unknown questions, unknown choices, several answers to a ``single``
-    question, a choice selected twice, non-text answers to ``text`` questions
-    and, when ``complete``, required questions that are shown but unanswered.
+    question, a choice selected twice, non-text or overlong
+    (``TEXT_MAX_LENGTH``) answers to ``text`` questions and, when
+    ``complete``, required questions that are shown but unanswered.
     Questions hidden by their phase or ``visible_if`` are never required.
     Answers are a ``str`` (single, text), a list of ``str`` (multiple; a one-item
     list is also accepted for single), or ``None``/``""`` for no answer.

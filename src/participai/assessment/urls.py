@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:number>/", impact.review, name="review"),
     path("<int:number>/complete/", impact.complete, name="complete"),
     path("<int:number>/answers/", impact.import_answers, name="import_answers"),
-    path("<int:number>/<slug:section>/", impact.section, name="section"),
+    # Section keys may hold "." and ":" (see questionnaire.loader), which a slug may not.
+    path("<int:number>/<str:section>/", impact.section, name="section"),
 ]

@@ -37,6 +37,9 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _WORD_OPS = {"contains", "notcontains", "anyof", "allof", "notempty", "empty"}
+# Brackets nested deeper than this are refused rather than recursed into: the
+# definition is user input, and the AIA nests two levels at most.
+_MAX_DEPTH = 32
 
 
 def _tokens(text: str) -> Iterator[tuple[str, str]]:
@@ -60,6 +63,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = list(_tokens(text))
         self.position = 0
+        self.depth = 0
 
     def parse(self) -> tuple:
         node = self.disjunction()
@@ -69,6 +73,11 @@ class _Parser:
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.position] if self.position < len(self.tokens) else ("", "")
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise _ParseError(f"brackets nest more than {_MAX_DEPTH} deep")
 
     def take(self) -> tuple[str, str]:
         token = self.peek()
@@ -94,9 +103,11 @@ class _Parser:
     def primary(self) -> tuple:
         kind, value = self.take()
         if value == "(":
+            self.enter()
             node = self.disjunction()
             if self.take()[1] != ")":
                 raise _ParseError("a bracket is not closed")
+            self.depth -= 1
             return node
         if kind != "var":
             raise _ParseError(f"expected {{question}}, found {value!r}")
@@ -114,12 +125,14 @@ class _Parser:
         if kind == "num":
             return float(value) if "." in value else int(value)
         if value == "[":
+            self.enter()
             items = []
             while self.peek()[1] != "]":
                 items.append(self.operand())
                 if self.peek()[1] == ",":
                     self.take()
             self.take()
+            self.depth -= 1
             return items
         raise _ParseError(f"expected a value, found {value!r}")
 

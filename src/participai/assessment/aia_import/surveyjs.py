@@ -161,7 +161,7 @@ class _Importer:
                     inner = {lang: f"{title[lang]} - {panel_title[lang]}" for lang in title}
                 more = [element["visibleIf"]] if element.get("visibleIf") else []
                 self.walk(element, ename, inner, phase, conditions + more, here)
-            elif etype in TYPES:
+            elif isinstance(etype, str) and etype in TYPES:
                 kind = _kind(ename) or _kind(name) or "context"
                 section = self.section_for(name, kind, phase, title, intro)
                 intro = None  # only the container's first section carries its intro
@@ -273,7 +273,7 @@ class _Importer:
                 number = float(suffix) if suffix else 0
             except ValueError:
                 return 0  # the tool's Number() gives NaN, counted as 0
-        if number != int(number) or number < 0:
+        if not math.isfinite(number) or number != int(number) or number < 0:
             self.warnings.append(f"{name}: value {value!r} is worth {number}; counted as 0.")
             return 0
         return int(number)

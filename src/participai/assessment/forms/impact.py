@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from ..questionnaire import Questionnaire, Section
+from ..scoring import TEXT_MAX_LENGTH
 
 
 class SectionForm(forms.Form):
@@ -56,7 +57,7 @@ class SectionForm(forms.Form):
             else:
                 field = forms.CharField(
                     widget=forms.Textarea(attrs={"rows": 3, "class": "usa-textarea"}),
-                    max_length=5000,
+                    max_length=TEXT_MAX_LENGTH,
                     **common,
                 )
             field.required_in_questionnaire = question.required

@@ -1,14 +1,26 @@
 """Forms for an organisation's own questionnaires and for answers saved by the
-Canadian tool. They only carry the file; the services read and judge it."""
+Canadian tool. They carry the file and refuse one over the service's limit by
+its size, before anything reads it; the services read and judge the rest."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from participai.core.forms import DesignSystemForm
 
 from ..selectors.questionnaires import QuestionnaireOption
+from ..services import impact as impact_services
+from ..services import questionnaires as questionnaire_services
+
+
+def _within(upload: UploadedFile, limit: int) -> UploadedFile:
+    """``upload``, unless it is over ``limit`` bytes: then refused unread, so a
+    huge file is never loaded into memory."""
+    if upload.size > limit:
+        raise forms.ValidationError(questionnaire_services.too_big(upload.size, limit))
+    return upload
 
 
 class QuestionnaireUploadForm(DesignSystemForm):
@@ -27,6 +39,9 @@ class QuestionnaireUploadForm(DesignSystemForm):
         help_text=_("Leave empty to use the version the file states."),
     )
 
+    def clean_file(self) -> UploadedFile:
+        return _within(self.cleaned_data["file"], questionnaire_services.MAX_DEFINITION_BYTES)
+
 
 class AnswersUploadForm(DesignSystemForm):
     file = forms.FileField(
@@ -37,6 +52,9 @@ class AnswersUploadForm(DesignSystemForm):
         ),
         widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
     )
+
+    def clean_file(self) -> UploadedFile:
+        return _within(self.cleaned_data["file"], impact_services.MAX_ANSWERS_BYTES)
 
 
 class QuestionnaireChoiceForm(forms.Form):

@@ -230,7 +230,7 @@ class _Loader:
             raise QuestionnaireError(f"{path}.any_of", "must be a non-empty list of choice keys")
         keys = {c.key for c in target.choices}
         for i, choice in enumerate(any_of):
-            if choice not in keys:
+            if not isinstance(choice, str) or choice not in keys:
                 raise QuestionnaireError(
                     f"{path}.any_of[{i}]", f"{choice!r} is not a choice of {ref!r}"
                 )

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 
 from participai.procurements.models import Procurement
 
-from ..models import AssessmentStatus, ImpactAssessment
-from ..questionnaire import Section
+from ..models import ImpactAssessment
+from ..questionnaire import Questionnaire, Section
 from ..scoring import visible_questions
 from .questionnaires import questionnaire_of
 
@@ -18,18 +18,6 @@ def assessments_of(procurement: Procurement) -> QuerySet[ImpactAssessment]:
     """Every assessment of the procurement, oldest first."""
     return procurement.impact_assessments.select_related("started_by", "completed_by").order_by(
         "number"
-    )
-
-
-def draft_of(procurement: Procurement) -> ImpactAssessment | None:
-    return procurement.impact_assessments.filter(status=AssessmentStatus.DRAFT).first()
-
-
-def latest_completed(procurement: Procurement) -> ImpactAssessment | None:
-    return (
-        procurement.impact_assessments.filter(status=AssessmentStatus.COMPLETED)
-        .order_by("-number")
-        .first()
     )
 
 
@@ -42,10 +30,14 @@ class SectionProgress:
     required_missing: int
 
 
-def progress(assessment: ImpactAssessment) -> list[SectionProgress]:
+def progress(
+    assessment: ImpactAssessment, questionnaire: Questionnaire | None = None
+) -> list[SectionProgress]:
     """For each section: whether it applies to the chosen phase, and how many
-    of its shown questions are answered and required ones still missing."""
-    questionnaire = questionnaire_of(assessment)
+    of its shown questions are answered and required ones still missing.
+    ``questionnaire`` is the assessment's, when the caller has it already."""
+    if questionnaire is None:
+        questionnaire = questionnaire_of(assessment)
     answers = assessment.answers
     shown = visible_questions(questionnaire, answers)
     phase = answers.get("phase")

@@ -37,9 +37,19 @@ def latest_rights_assessment(procurement: Procurement) -> RightsAssessment | Non
     return _latest_completed(procurement.rights_assessments.all())
 
 
-def stakes_of(procurement: Procurement, *, screening: AiActScreening | None = None) -> Stakes:
-    """The stakes as assessed so far (``None`` fields for what is not assessed yet)."""
-    screening = screening or latest_screening(procurement)
+def screening_in(context: EvidenceContext) -> AiActScreening | None:
+    """The context procurement's last completed screening, read once per context
+    (the stakes and the evidence that the screening is done both need it)."""
+    return context.cached("assessment.screening", lambda: latest_screening(context.procurement))
+
+
+def stakes_of(procurement: Procurement, *, context: EvidenceContext | None = None) -> Stakes:
+    """The stakes as assessed so far (``None`` fields for what is not assessed yet).
+
+    With ``context`` (of the same procurement), the screening is the one the
+    context already read, so a page showing both stakes and obligations reads it once.
+    """
+    screening = latest_screening(procurement) if context is None else screening_in(context)
     if screening is None:
         return Stakes(impact_level=procurement.impact_level)
     return Stakes(
@@ -121,7 +131,8 @@ def obligation_statuses(
     obligations (evidence functions share the context's loaded rows).
     """
     context = context or EvidenceContext.of(procurement)
-    obligations = obligations_for(stakes_of(procurement), current_stage=procurement.stage)
+    stakes = stakes_of(procurement, context=context)
+    obligations = obligations_for(stakes, current_stage=procurement.stage)
     if due_by is not None:
         obligations = [o for o in obligations if not lifecycle.is_before(due_by, o.gate)]
     exemptions = {(e.obligation_key, e.gate): e for e in procurement.obligation_exemptions.all()}

@@ -3,6 +3,7 @@ product ships (``registry``) and the ones the organisation uploaded."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -27,9 +28,11 @@ def questionnaires_of(organisation: Organisation) -> QuerySet[OrganisationQuesti
 # Parsed questionnaires by row. A definition never changes once uploaded, so
 # each worker parses it once rather than on every page; bounded, oldest dropped
 # first. The key holds more than the primary key because a database may hand
-# out a primary key again after a rollback (SQLite does).
+# out a primary key again after a rollback (SQLite does). The lock keeps two
+# threads from evicting the same entry; reads need none.
 _PARSED: dict[tuple[object, ...], Questionnaire] = {}
 _PARSED_MAX = 32
+_PARSED_LOCK = threading.Lock()
 
 
 def definition_of(row: OrganisationQuestionnaire) -> Questionnaire:
@@ -43,9 +46,10 @@ def definition_of(row: OrganisationQuestionnaire) -> Questionnaire:
     found = _PARSED.get(key)
     if found is None:
         found = load_questionnaire(row.definition)
-        while len(_PARSED) >= _PARSED_MAX:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = found
+        with _PARSED_LOCK:
+            while len(_PARSED) >= _PARSED_MAX:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = found
     return found
 
 

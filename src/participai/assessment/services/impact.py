@@ -124,9 +124,13 @@ def assessment_start(
             questionnaire_id=chosen.id, organisation_questionnaire__isnull=True
         )
     else:
-        row = OrganisationQuestionnaire.objects.filter(
-            pk=questionnaire.pk, organisation_id=procurement.organisation_id, is_active=True
-        ).first()
+        row = (
+            OrganisationQuestionnaire.objects.defer("definition")
+            .filter(
+                pk=questionnaire.pk, organisation_id=procurement.organisation_id, is_active=True
+            )
+            .first()
+        )
         if row is None:
             raise ValidationError(
                 {"questionnaire": _("Your organisation does not offer this questionnaire.")}
@@ -181,7 +185,16 @@ def assessment_save_answers(
     question and nothing is saved; missing required answers are only checked
     on completion, so a draft can be saved at any point."""
     assessment = _locked_draft(actor, assessment)
-    questionnaire = questionnaire_of(assessment)
+    return _merge_answers(actor, assessment, questionnaire_of(assessment), answers)
+
+
+def _merge_answers(
+    actor: User,
+    assessment: ImpactAssessment,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+) -> ImpactAssessment:
+    """Merge into a locked draft; see :func:`assessment_save_answers`."""
     merged = {k: v for k, v in assessment.answers.items() if k not in answers}
     merged.update(_normalised(answers))
     errors = validate_answers(questionnaire, merged, complete=False)
@@ -265,8 +278,15 @@ def assessment_import_answers(
     nothing is saved.
     """
     assessment = _locked_draft(actor, assessment)
-    row = assessment.organisation_questionnaire
-    if row is None or row.source_format != QuestionnaireFormat.AIA_SURVEYJS:
+    row = (
+        OrganisationQuestionnaire.objects.defer("definition")
+        .filter(
+            pk=assessment.organisation_questionnaire_id,
+            source_format=QuestionnaireFormat.AIA_SURVEYJS,
+        )
+        .first()
+    )
+    if row is None:
         raise ValidationError(
             {
                 "file": _(
@@ -302,6 +322,4 @@ def assessment_import_answers(
                 ]
             }
         )
-    return assessment_save_answers(actor=actor, assessment=assessment, answers=answers), len(
-        answers
-    )
+    return _merge_answers(actor, assessment, questionnaire, answers), len(answers)

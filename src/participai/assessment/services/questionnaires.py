@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from participai.accounts.models import Organisation, User
 from participai.core.audit import audit_record
 from participai.procurements.access import Action, require_in_organisation
+from participai.procurements.uploads import human_size
 
 from .. import registry
 from ..aia_import import AiaImportError, import_aia_surveyjs
@@ -34,18 +35,23 @@ from ..questionnaire import Questionnaire, QuestionnaireError, load_questionnair
 # The AIA definition (v1.0.1) is about 400 kB; ten times that is no questionnaire.
 MAX_DEFINITION_BYTES = 4 * 1024 * 1024
 VERSION_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]{0,19}")
+# What the column holds; the id also names the definition's download.
+ID_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.\-]{0,79}")
+
+
+def too_big(size: int, limit: int) -> str:
+    """What to tell someone whose file of ``size`` bytes is over ``limit``."""
+    return _("The file is %(size)s; the limit is %(limit)s.") % {
+        "size": human_size(size),
+        "limit": human_size(limit),
+    }
 
 
 def read_json_upload(content: bytes, *, field: str = "file", limit: int) -> Any:
     """Parse an uploaded JSON file, or raise ``ValidationError`` keyed ``field``
     saying what is wrong with it (too big, not UTF-8, not JSON and where)."""
     if len(content) > limit:
-        raise ValidationError(
-            {
-                field: _("The file is %(size)s kB; the limit is %(limit)s kB.")
-                % {"size": len(content) // 1024, "limit": limit // 1024}
-            }
-        )
+        raise ValidationError({field: too_big(len(content), limit)})
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -63,6 +69,9 @@ def read_json_upload(content: bytes, *, field: str = "file", limit: int) -> Any:
                 % {"problem": exc.msg, "line": exc.lineno, "column": exc.colno}
             }
         ) from None
+    except ValueError:
+        # Python refuses integers of thousands of digits (int_max_str_digits).
+        raise ValidationError({field: _("The file holds a number too long to read.")}) from None
 
 
 def _read_definition(
@@ -128,10 +137,11 @@ def questionnaire_upload(
     ``version`` overrides the version the file states (an AIA definition
     names its own, e.g. ``1.0.1``). Refused, with nothing stored: a file
     over :data:`MAX_DEFINITION_BYTES`, not JSON, in neither format, or
-    invalid; an id of a questionnaire the product ships; an id and version the
-    organisation already has (the same file: say when it came; another file:
-    ask for a new version, since assessments answered against the first must
-    keep their meaning).
+    invalid; an id or a version the columns cannot hold (``ID_PATTERN``,
+    ``VERSION_PATTERN``); an id of a questionnaire the product ships; an id
+    and version the organisation already has (the same file: say when it
+    came; another file: ask for a new version, since assessments answered
+    against the first must keep their meaning).
     """
     require_in_organisation(actor, Action.MANAGE_QUESTIONNAIRES, organisation)
     version = version.strip()
@@ -141,6 +151,26 @@ def questionnaire_upload(
         )
     data = read_json_upload(content, limit=MAX_DEFINITION_BYTES)
     source_format, questionnaire, warnings, conversion = _read_definition(data, version)
+    if not ID_PATTERN.fullmatch(questionnaire.id):
+        raise ValidationError(
+            {
+                "file": _(
+                    "The questionnaire's id “%(id)s” should be up to 80 letters, digits, "
+                    "dots, hyphens and underscores."
+                )
+                % {"id": questionnaire.id[:100]}
+            }
+        )
+    if not VERSION_PATTERN.fullmatch(questionnaire.version):
+        raise ValidationError(
+            {
+                "version": _(
+                    "The file states the version “%(version)s”; a version is up to 20 letters, "
+                    "digits, dots and hyphens. Give one here."
+                )
+                % {"version": questionnaire.version[:100]}
+            }
+        )
     if any(qid == questionnaire.id for qid, _version in registry.shipped()):
         raise ValidationError(
             {

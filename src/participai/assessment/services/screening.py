@@ -89,16 +89,17 @@ def _answer_errors(answers: Mapping[str, Any], *, partial: bool) -> dict[str, st
 def screening_save_answers(
     *, actor: User, screening: AiActScreening, answers: Mapping[str, Any]
 ) -> AiActScreening:
-    """Merge ``answers`` into a draft screening. Malformed answers raise
-    ``ValidationError`` keyed by question and nothing is saved; missing answers
-    are only checked on completion."""
+    """Merge ``answers`` into a draft screening; a ``None`` answer clears the
+    question. Malformed answers raise ``ValidationError`` keyed by question and
+    nothing is saved; missing answers are only checked on completion."""
     screening = _locked(AiActScreening, actor, screening)
-    merged = {**screening.answers, **answers}
-    merged = {k: v for k, v in merged.items() if v is not None}
+    before = screening.answers
+    merged = {k: v for k, v in {**before, **answers}.items() if v is not None}
     errors = _answer_errors(merged, partial=True)
     if errors:
         raise ValidationError(errors)
-    changed = sorted(k for k in merged if merged.get(k) != screening.answers.get(k))
+    # Over both sides, so that a cleared answer counts as a change.
+    changed = sorted(k for k in set(merged) | set(before) if merged.get(k) != before.get(k))
     if not changed:
         return screening
     screening.answers = merged

@@ -113,7 +113,7 @@ def section(request: HttpRequest, slug: str, number: int, section: str) -> HttpR
             add_service_errors(form, error)
         else:
             if "save_and_continue" in request.POST:
-                following = _next_applicable(assessment, keys.index(section))
+                following = _next_applicable(assessment, questionnaire, keys.index(section))
                 if following is not None:
                     return redirect(
                         "assessment:section", slug=slug, number=number, section=following
@@ -131,7 +131,7 @@ def section(request: HttpRequest, slug: str, number: int, section: str) -> HttpR
             "section": current,
             "form": form,
             "editable": editable,
-            "progress": selectors.progress(assessment),
+            "progress": selectors.progress(assessment, questionnaire),
             "lang": get_language(),
         },
         # A POST that reaches here was refused: say so to clients and tests alike.
@@ -139,10 +139,10 @@ def section(request: HttpRequest, slug: str, number: int, section: str) -> HttpR
     )
 
 
-def _next_applicable(assessment, index: int) -> str | None:
+def _next_applicable(assessment, questionnaire, index: int) -> str | None:
     """The next section that applies to the chosen phase, after ``index``."""
     assessment.refresh_from_db(fields=["answers"])
-    for row in selectors.progress(assessment)[index + 1 :]:
+    for row in selectors.progress(assessment, questionnaire)[index + 1 :]:
         if row.applies:
             return row.section.key
     return None
@@ -178,7 +178,7 @@ def _review_context(request, procurement, assessment, *, answers_form=None) -> d
         "procurement": procurement,
         "assessment": assessment,
         "questionnaire": questionnaire,
-        "progress": selectors.progress(assessment),
+        "progress": selectors.progress(assessment, questionnaire),
         "preview": preview,
         "result": assessment.result,
         "can_complete": can_complete,

@@ -16,6 +16,7 @@ from participai.core.forms import add_service_errors
 from participai.procurements import lifecycle
 from participai.procurements.access import Action, access_procurement, can
 
+from ..evidence import EvidenceContext
 from ..forms.screening import ExemptionForm
 from ..models import AiActClass
 from ..selectors.obligations import obligation_statuses, stakes_of
@@ -23,8 +24,9 @@ from ..services.obligations import obligation_exempt
 
 
 def _page(request: HttpRequest, procurement, *, failed_form=None, failed_key="", status=200):
-    statuses = obligation_statuses(procurement)
-    stakes = stakes_of(procurement)
+    context = EvidenceContext.of(procurement)
+    stakes = stakes_of(procurement, context=context)
+    statuses = obligation_statuses(procurement, context=context)
     can_exempt = can(request.user, Action.EXEMPT_OBLIGATION, procurement)
 
     def form_for(row):

@@ -69,14 +69,15 @@ def questionnaire_list(request: HttpRequest, organisation: str) -> HttpResponse:
 def questionnaire_detail(request: HttpRequest, organisation: str, pk: int) -> HttpResponse:
     org, row = access_organisation_questionnaire(request.user, organisation, pk)
     lang = get_language()
+    questionnaire = definition_of(row)
     return render(
         request,
         "assessment/questionnaires/detail.html",
         {
             "organisation": org,
             "row": row,
-            "questionnaire": definition_of(row),
-            "sections": section_summaries(definition_of(row), lang),
+            "questionnaire": questionnaire,
+            "sections": section_summaries(questionnaire, lang),
             "assessments": row.assessments.select_related("procurement").order_by(
                 "procurement__title", "number"
             ),
