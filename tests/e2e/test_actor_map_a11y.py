@@ -1,6 +1,6 @@
 """The actor map in a real browser: axe-core finds no serious or critical
 violation on the map page, its forms (with errors too), and the involvement
-editor saves a row without JavaScript help."""
+editor saves every row changed at once, without JavaScript help."""
 
 from __future__ import annotations
 
@@ -63,10 +63,13 @@ def test_actor_map_page_is_accessible(axe_page: Page, live_server, mapped):
     assert_accessible(axe_page)
 
 
-def test_a_row_of_the_involvement_editor_saves(page: Page, live_server, officer, mapped):
+def test_the_involvement_editor_saves_every_row_changed(page: Page, live_server, officer, mapped):
     login(page, live_server, "officer", PASSWORD)
     page.goto(f"{live_server.url}/workspace/procurements/{mapped.slug}/engagement/actors/")
+    # Changes in two rows, then one save: neither row's change is lost.
     page.get_by_label("Local press <b>watch</b>: Review").select_option("consult")
-    page.get_by_role("button", name="Save Local press <b>watch</b>").click()
-    expect(page.get_by_text("Involvement of “Local press <b>watch</b>” saved.")).to_be_visible()
-    assert Involvement.objects.filter(actor__name__startswith="Local press", stage="review").get()
+    page.get_by_label("Data protection officer: Review").select_option("involve")
+    page.get_by_role("button", name="Save involvement").click()
+    expect(page.get_by_text("Involvement saved for 2 actors.")).to_be_visible()
+    depths = dict(Involvement.objects.filter(stage="review").values_list("actor__name", "depth"))
+    assert depths == {"Local press <b>watch</b>": "consult", "Data protection officer": "involve"}

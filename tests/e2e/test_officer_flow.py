@@ -175,8 +175,8 @@ def build_the_actor_map(page: Page, base: str, errors: list[str]) -> None:
 
     # The involvement editor: one row per actor, a select per stage.
     page.get_by_label(f"{ACTOR}: Problem definition").select_option(label="Consult")
-    page.get_by_role("button", name=f"Save {ACTOR}").click()
-    expect(page.get_by_text(f"Involvement of “{ACTOR}” saved.")).to_be_visible()
+    page.get_by_role("button", name="Save involvement").click()
+    expect(page.get_by_text("Involvement saved for 1 actor.")).to_be_visible()
     expect(page.get_by_label(f"{ACTOR}: Problem definition")).to_have_value("consult")
 
     grid = page.get_by_role("img", name="Power-interest grid")

@@ -236,6 +236,59 @@ def test_involvements_set_is_all_or_nothing(officer, residents):
     assert len(events("actor.involvements_set")) == 2  # one per call that changed something
 
 
+def test_map_involvements_set_changes_several_actors_all_or_nothing(
+    officer, procurement, residents, make_procurement
+):
+    union = services.actor_add(
+        actor=officer, procurement=procurement, **{**RESIDENTS, "name": "Union"}
+    )
+    foreign = services.actor_add(
+        actor=officer, procurement=make_procurement(title="Other"), **RESIDENTS
+    )
+    # A bad depth, or an actor of another map, and nothing is saved.
+    for depths, key in [
+        (
+            {residents.pk: {"review": "consult"}, union.pk: {"review": "loud"}},
+            f"{union.pk}.review",
+        ),
+        ({residents.pk: {"review": "consult"}, foreign.pk: {"review": "inform"}}, str(foreign.pk)),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            services.map_involvements_set(actor=officer, procurement=procurement, depths=depths)
+        assert list(caught.value.message_dict) == [key]
+        assert not Involvement.objects.exists()
+    changed = services.map_involvements_set(
+        actor=officer,
+        procurement=procurement,
+        depths={
+            residents.pk: {"review": "consult", "problem_definition": "involve"},
+            union.pk: {"review": ""},  # no change: not involved already
+        },
+    )
+    assert changed == 1
+    assert dict(residents.involvements.values_list("stage", "depth")) == {
+        "review": "consult",
+        "problem_definition": "involve",
+    }
+    assert not union.involvements.exists()
+    (event,) = events("actor.involvements_set")
+    assert event.object_id == str(residents.pk)
+    assert event.data["changes"] == {
+        "problem_definition": [None, "involve"],
+        "review": [None, "consult"],
+    }
+
+
+def test_map_involvements_set_needs_the_right(org, make_member, procurement, residents):
+    with pytest.raises(PermissionDenied):
+        services.map_involvements_set(
+            actor=make_member(org, Role.EVALUATOR),
+            procurement=procurement,
+            depths={residents.pk: {"review": "consult"}},
+        )
+    assert not Involvement.objects.exists()
+
+
 def test_remove_takes_the_actor_and_its_involvements_off(officer, residents):
     services.involvement_set(actor=officer, stakeholder=residents, stage="review", depth="consult")
     services.actor_remove(actor=officer, stakeholder=residents)

@@ -9,6 +9,7 @@ import pytest
 
 from participai.accounts.roles import Role
 from participai.core.models import AuditEvent
+from participai.core.vocabulary import STAGE_KEYS
 from participai.engagement.models import Actor, EngagementActivity, Involvement
 from participai.engagement.services import actors as services
 from participai.procurements.models import Procurement, ProcurementStatus
@@ -90,15 +91,20 @@ def test_the_map_page_shows_tables_pictures_gaps_suggestions_and_editor(
     assert html.count('name="key"') == len(re.findall(r"<button[^>]*>Add<span", html))
     assert 'value="role:independent_expert"' in html
     assert 'value="role:affected_community"' not in html  # on the map already
-    # One editor form per actor, a select per stage tied to it.
-    assert html.count('form="involvements-') == 2 * 10
-    assert f'id="involvements-{residents.pk}"' in html
+    # One editor form for every actor: a select per actor and stage, each with
+    # the value shown (so that only what is changed is saved), one save button.
+    editor = html[html.index('id="involvements-heading"') : html.index('id="suggestions"')]
+    assert editor.count("<form ") == 1
+    assert f'action="{base}/involvements/#involvements"' in editor
+    assert editor.count('<select name="inv-') == 2 * 10
+    assert editor.count('type="hidden" name="initial-inv-') == 2 * 10
     assert re.search(
-        rf'<select name="problem_definition"[^>]*form="involvements-{residents.pk}"[^>]*>'
+        rf'<select name="inv-{residents.pk}-problem_definition"[^>]*>'
         r'.*?<option value="consult" selected>',
-        html,
+        editor,
         re.S,
     )
+    assert editor.count(">Save involvement</button>") == 1
 
 
 def test_an_empty_map_offers_suggestions(client, officer, procurement, base):
@@ -141,7 +147,7 @@ def test_readers_see_the_map_without_edit_controls(
     html = response.content.decode()
     assert "Residents" in html and len(svgs(html)) == 2
     assert "Add an actor" not in html and 'name="key"' not in html
-    assert 'form="involvements-' not in html
+    assert 'name="inv-' not in html and "Save involvement" not in html
 
 
 # -- access --------------------------------------------------------------------------
@@ -157,6 +163,7 @@ def write_requests(base: str, actor_id: int) -> list[tuple[str, str, dict]]:
         ("post", f"{base}/{actor_id}/remove/", {}),
         ("get", f"{base}/{actor_id}/involvements/", {}),
         ("post", f"{base}/{actor_id}/involvements/", {"review": "empower"}),
+        ("post", f"{base}/involvements/", {f"inv-{actor_id}-review": "empower"}),
         ("post", f"{base}/suggestions/accept/", {"key": "role:supplier"}),
     ]
 
@@ -316,6 +323,110 @@ def test_involvements_are_saved_from_the_map_row(client, officer, base, resident
         "problem_definition": ["consult", "collaborate"],
         "vendor_evaluation": [None, "involve"],
     }
+
+
+def editor_post(shown: dict[Actor, dict[str, str]], chosen: dict[Actor, dict[str, str]]):
+    """What the map's editor sends: for every actor and stage, the depth the page
+    showed (the hidden initial value) and the one chosen."""
+    data = {}
+    for actor, depths in shown.items():
+        for stage in STAGE_KEYS:
+            data[f"initial-inv-{actor.pk}-{stage}"] = depths.get(stage, "")
+            data[f"inv-{actor.pk}-{stage}"] = chosen.get(actor, depths).get(stage, "")
+    return data
+
+
+def depths_of(actor: Actor) -> dict[str, str]:
+    return dict(actor.involvements.values_list("stage", "depth"))
+
+
+def test_the_map_editor_saves_every_row_changed_at_once(
+    client, officer, procurement, base, residents
+):
+    officer_row = add(officer, procurement, "Officer", "procurement_officer", review="inform")
+    quiet = add(officer, procurement, "Quiet", review="consult")
+    client.force_login(officer)
+    shown = {
+        residents: {"problem_definition": "consult"},
+        officer_row: {"review": "inform"},
+        quiet: {"review": "consult"},
+    }
+    chosen = {
+        residents: {"problem_definition": "collaborate", "vendor_evaluation": "involve"},
+        officer_row: {},  # cleared
+    }
+    before = AuditEvent.objects.filter(action="actor.involvements_set").count()
+    response = client.post(f"{base}/involvements/", editor_post(shown, chosen))
+    assert response.status_code == 302 and response["Location"] == f"{base}/#involvements"
+    assert depths_of(residents) == {
+        "problem_definition": "collaborate",
+        "vendor_evaluation": "involve",
+    }
+    assert depths_of(officer_row) == {}
+    assert depths_of(quiet) == {"review": "consult"}
+    # One event per actor changed, none for the row left alone.
+    events = AuditEvent.objects.filter(action="actor.involvements_set").order_by("seq")
+    assert events.count() == before + 2
+    assert {e.object_id: e.data["changes"] for e in events[before:]} == {
+        str(residents.pk): {
+            "problem_definition": ["consult", "collaborate"],
+            "vendor_evaluation": [None, "involve"],
+        },
+        str(officer_row.pk): {"review": ["inform", None]},
+    }
+    page = client.get(response["Location"]).content.decode()
+    assert "Involvement saved for 2 actors." in page
+
+
+def test_the_map_editor_keeps_what_others_changed_meanwhile(
+    client, officer, procurement, base, residents
+):
+    client.force_login(officer)
+    shown = {residents: {"problem_definition": "consult"}}
+    # Someone else sets the review while this page is open...
+    services.involvements_set(actor=officer, stakeholder=residents, depths={"review": "empower"})
+    # ...and this page changes only the problem definition.
+    chosen = {residents: {"problem_definition": "involve"}}
+    assert client.post(f"{base}/involvements/", editor_post(shown, chosen)).status_code == 302
+    assert depths_of(residents) == {"problem_definition": "involve", "review": "empower"}
+
+
+def test_the_map_editor_with_nothing_changed_saves_nothing(client, officer, base, residents):
+    client.force_login(officer)
+    shown = {residents: {"problem_definition": "consult"}}
+    before = AuditEvent.objects.count()
+    response = client.post(f"{base}/involvements/", editor_post(shown, {}), follow=True)
+    assert "Nothing was changed, so nothing was saved." in response.content.decode()
+    assert AuditEvent.objects.count() == before
+    assert depths_of(residents) == {"problem_definition": "consult"}
+
+
+def test_a_bad_choice_in_the_map_editor_saves_no_row(
+    client, officer, procurement, base, residents
+):
+    other = add(officer, procurement, "Other", review="consult")
+    client.force_login(officer)
+    shown = {residents: {"problem_definition": "consult"}, other: {"review": "consult"}}
+    chosen = {residents: {"problem_definition": "involve"}, other: {"review": "shouting"}}
+    response = client.post(f"{base}/involvements/", editor_post(shown, chosen))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Some choices are not valid; nothing was saved." in html
+    assert "Select a valid choice" in html
+    # What was chosen is still on the page, to correct and save again.
+    assert re.search(
+        rf'<select name="inv-{residents.pk}-problem_definition"[^>]*>'
+        r'.*?<option value="involve" selected>',
+        html,
+        re.S,
+    )
+    assert depths_of(residents) == {"problem_definition": "consult"}
+    assert depths_of(other) == {"review": "consult"}
+
+
+def test_the_map_editor_needs_post(client, officer, base, residents):
+    client.force_login(officer)
+    assert client.get(f"{base}/involvements/").status_code == 405
 
 
 def test_involvements_page_and_bad_depth(client, officer, base, residents):

@@ -119,6 +119,9 @@ def test_fingerprint_follows_content_not_generation_time():
     assert first.fingerprint != renamed.fingerprint
     assert sample(edition="staff").fingerprint != first.fingerprint
     assert len(first.fingerprint) == 12
+    # Computed once per canvas, however often pages and exports ask for it.
+    assert first.fingerprint is first.fingerprint
+    assert first.as_dict()["fingerprint"] is first.fingerprint
 
 
 def test_table_rows_must_match_columns():

@@ -7,9 +7,12 @@ import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from participai.accounts.roles import Role
+from participai.assessment.selectors.obligations import obligation_statuses
 from participai.engagement.selectors.canvas import canvas_of
 from participai.procurements.models import Procurement, ProcurementStatus
 
@@ -273,6 +276,27 @@ def test_canvas_runs_a_bounded_number_of_queries(
             canvas_of(small.procurement, public=public)
         with django_assert_max_num_queries(len(small_queries.captured_queries)):
             canvas_of(big.procurement, public=public)
+
+
+def test_the_obligations_read_the_map_and_the_plan_the_canvas_loaded(scene):
+    for public in (True, False):
+        with CaptureQueriesContext(connection) as queries:
+            canvas = canvas_of(scene.procurement, public=public)
+        read = [q["sql"] for q in queries.captured_queries]
+        for table in ("engagement_engagementactivity", "engagement_involvement"):
+            assert sum(f'FROM "{table}" ' in sql for sql in read) == 1, (table, public)
+        rows = canvas.block("obligations").table("obligations").records()
+        # The same states and evidence as the obligations read on their own.
+        expected = obligation_statuses(scene.procurement)
+        assert [row["obligation"] for row in rows] == [s.text for s in expected]
+        assert [row["state"] for row in rows] == [
+            {"met": "Met", "unmet": "Not met yet"}[s.state] for s in expected
+        ]
+        if not public:
+            assert [row["evidence"] for row in rows] == [s.evidence.detail for s in expected]
+    # The scene's map and plan do show in the evidence.
+    assert {"met", "unmet"} <= {s.state for s in expected}
+    assert any("Residents' jury on triage" in s.evidence.detail for s in expected)
 
 
 # --- the staff page and its exports --------------------------------------------

@@ -158,6 +158,20 @@ def test_anonymous_is_sent_to_log_in(client, base, planned):
     assert EngagementActivity.objects.count() == 1
 
 
+def reads_of(queries, table: str) -> int:
+    """How many of the captured queries read ``table`` as their main table."""
+    return sum(f'FROM "{table}" ' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_page_loads_the_plan_once(client, officer, base, proposals, planned):
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(base).content.decode()
+    # The obligations block reads the plan the page loaded, and still sees it.
+    assert "answers this but is proposed, not done yet" in html
+    assert reads_of(queries, "engagement_engagementactivity") == 1
+
+
 def test_the_page_runs_the_same_queries_for_more_activities(client, officer, level_three, base):
     client.force_login(officer)
 

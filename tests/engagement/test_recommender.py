@@ -3,6 +3,9 @@ coverage by the plan so far, fitting and tie-breaking, targets, determinism."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from types import MappingProxyType
 
 import pytest
@@ -367,6 +370,44 @@ def test_satisfies_checks_each_part_of_the_requirement():
     assert not satisfies(board, {**full, "min_depth": "empower"})
     assert not satisfies(board, {**full, "decision_stage": "vote"})
     assert not satisfies(board, {**full, "institutionalisation": "binding"})
+
+
+def test_answers_needs_the_mechanism_the_time_and_the_actors():
+    """The one rule the recommender's coverage and the plan's evidence share."""
+    owed = obligation(
+        requirement={
+            "functions": ["participation"],
+            "min_depth": "involve",
+            "actors": ["affected_community"],
+        },
+        gate="engagement_planning",
+    )
+    groups = CATALOGUE.get("focus_groups")
+    fits = {"stage": "problem_definition", "target_kinds": {"affected_community", "academia"}}
+    assert recommender.answers(owed, groups, **fits)
+    assert recommender.answers(owed, groups, **{**fits, "stage": "engagement_planning"})
+    assert not recommender.answers(owed, groups, **{**fits, "stage": "market_engagement"})
+    assert not recommender.answers(owed, groups, **{**fits, "target_kinds": {"academia"}})
+    assert not recommender.answers(owed, CATALOGUE.get("public_notice"), **fits)
+    # A requirement that names no actors is reached by anyone.
+    anyone = obligation(requirement={"functions": ["participation"], "min_depth": "involve"})
+    assert recommender.answers(anyone, groups, stage="problem_definition", target_kinds=())
+
+
+def test_the_recommender_and_the_timeline_import_no_django():
+    code = (
+        "import sys; import participai.engagement.recommender, participai.engagement.timeline; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    src = str(Path(recommender.__file__).resolve().parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": src},
+    )
+    assert out.stdout.strip() == "[]"
 
 
 def test_ties_are_broken_by_cost_then_reach_then_catalogue_order():

@@ -78,6 +78,15 @@ def test_every_text_is_escaped():
     assert any(t.startswith('Workshop <script>alert("x")</script> & "friends"') for t in all_text)
 
 
+def test_characters_xml_forbids_are_dropped_not_written():
+    labels = TimelineLabels(title="Plan\x00", description="d\x1b", stages={"review": "Re\x01view"})
+    item = TimelineItem("Work\x01shop", "review", "planned", D(2025, 1, 1))
+    root = parse(render_svg([item], labels))  # still well-formed
+    assert root.find("svg:title", NS).text == "Plan"
+    assert "Review" in texts(root)
+    assert any(t.startswith("Workshop") for t in texts(root))
+
+
 def test_one_lane_per_stage_in_lifecycle_order():
     all_text = texts(parse(render_svg(items(), LABELS)))
     positions = [all_text.index(STAGE_NAMES[key]) for key in STAGE_KEYS]

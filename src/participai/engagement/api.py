@@ -9,13 +9,15 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 
+from participai.core.vocabulary import LANGUAGES
 from participai.procurements import lifecycle
+from participai.procurements.api import ErrorOut
 
 from . import toolbox
 
 router = Router(tags=["toolbox"])
 
-Language = Literal["en", "es", "ca"]
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 
 
 class MechanismOut(Schema):
@@ -41,11 +43,6 @@ class MechanismList(Schema):
     count: int
     language: str
     items: list[MechanismOut]
-
-
-class ErrorOut(Schema):
-    message: str
-    field: str | None
 
 
 class MechanismFilters(Schema):

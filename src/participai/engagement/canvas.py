@@ -19,6 +19,7 @@ Pure: no Django import. ``Canvas.as_dict()`` is the JSON export.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -222,10 +223,11 @@ class Canvas:
                 return block
         raise KeyError(key)
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         """A short hash of the content (not of when it was generated): two
-        canvases with the same fingerprint say the same thing."""
+        canvases with the same fingerprint say the same thing. Computed once per
+        canvas (a canvas does not change), however often pages and exports ask."""
         content = {
             "procurement": self.header.as_dict(),
             "version": self.header.version,

@@ -10,10 +10,13 @@ responsibility itself (team member, panel member, approver); the depth stands
 for it, and the detail names who holds it.
 
 The map is loaded once per evidence context (``"engagement.actors"``), however
-many role obligations are checked.
+many role obligations are checked; a page that has loaded it already hands it
+over with :func:`prime`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +29,7 @@ from participai.procurements.checks import prefetch_for_checks
 
 from . import actormap
 from .labels import ACTOR_KIND_LABELS, DEPTH_LABELS
+from .models import Actor
 from .selectors.actors import actors_of, map_inputs
 
 ROLE_MIN_DEPTH = "involve"
@@ -35,12 +39,24 @@ CACHE_KEY = "engagement.actors"
 prefetch_for_checks("actors__involvements")
 
 
+def _map(actors: Iterable[Actor]) -> list[actormap.MapActor]:
+    """The map's inputs by name (reads ``involvements.all()``: prefetch it)."""
+    return map_inputs(sorted(actors, key=lambda a: (a.name, a.pk)))
+
+
 def _load_map(context: EvidenceContext) -> list[actormap.MapActor]:
     procurement = context.procurement
     if "actors" in getattr(procurement, "_prefetched_objects_cache", {}):
         # A list of procurements (the dashboard) prefetched the maps: no query.
-        return map_inputs(sorted(procurement.actors.all(), key=lambda a: (a.name, a.pk)))
-    return map_inputs(list(actors_of(procurement)))
+        return _map(procurement.actors.all())
+    return _map(actors_of(procurement))
+
+
+def prime(context: EvidenceContext, actors: Iterable[Actor]) -> None:
+    """Hand ``context`` the actor map already loaded (every actor of the
+    procurement, with ``involvements`` prefetched), so that checking role
+    obligations runs no query of its own."""
+    context.cache[CACHE_KEY] = _map(actors)
 
 
 def _names(actors: list[actormap.MapActor]) -> str:

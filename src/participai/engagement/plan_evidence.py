@@ -4,18 +4,21 @@ A mechanism obligation (for example "deliberation with the affected people
 before the problem is fixed") is met by an activity of the plan that is
 **done**, at a stage not after the obligation's gate, whose mechanism meets the
 requirement (one of the democratic functions, at least the depth, and the
-decision stage and institutionalisation when named: ``recommender.satisfies``)
-and, when the requirement names kinds of actor, that targets at least one of
-them (a target actor of that kind, or the kind itself among its target kinds).
+decision stage and institutionalisation when named) and, when the requirement
+names kinds of actor, that targets at least one of them (a target actor of that
+kind, or the kind itself among its target kinds): ``recommender.answers``, the
+rule the recommender uses too.
 
 When it is not met, the detail says what is closest: an activity that fits but
 is not done yet, one that does not target the required actors, one placed after
 the gate, or what kind of activity is missing. The plan's rows are loaded once
-per evidence context (``"engagement.activities"``).
+per evidence context (``"engagement.activities"``); a page that has loaded
+them already hands them over with :func:`prime`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -23,8 +26,10 @@ from django.utils.translation import gettext as _
 
 from participai.assessment.evidence import Evidence, EvidenceContext, obligation_evidence
 from participai.assessment.proportionality import Obligation
+from participai.assessment.selectors.obligations import ObligationStatus, obligation_statuses
 from participai.procurements import lifecycle
 from participai.procurements.checks import prefetch_for_checks
+from participai.procurements.models import Procurement
 
 from .labels import (
     ACTOR_KIND_LABELS,
@@ -34,7 +39,8 @@ from .labels import (
     INSTITUTIONALISATION_LABELS,
 )
 from .models import ActivityStatus, Actor, EngagementActivity
-from .recommender import satisfies
+from .recommender import in_time, reaches, satisfies
+from .selectors.plan import activity_target_kinds
 from .toolbox import Mechanism, default_catalogue
 
 CACHE_KEY = "engagement.activities"
@@ -54,30 +60,54 @@ class _Row:
 prefetch_for_checks("engagement_activities__target_actors")
 
 
-def _load(context: EvidenceContext) -> list[_Row]:
+def _rows(activities: Iterable[EngagementActivity]) -> list[_Row]:
+    """The rows the evidence reads, in the order the activities were added
+    (reads ``target_actors.all()``: prefetch it)."""
     catalogue = default_catalogue()
-    procurement = context.procurement
-    if "engagement_activities" in getattr(procurement, "_prefetched_objects_cache", {}):
-        # A list of procurements (the dashboard) prefetched the plans: no query.
-        activities = sorted(procurement.engagement_activities.all(), key=lambda a: a.pk)
-    else:
-        activities = (
-            EngagementActivity.objects.filter(procurement=procurement)
-            .prefetch_related(
-                # Only the kinds are needed; keep the rows light.
-                Prefetch("target_actors", queryset=Actor.objects.only("id", "kind"))
-            )
-            .order_by("id")
-        )
     return [
         _Row(
             title=a.title,
             mechanism=catalogue.get(a.mechanism_key) if a.mechanism_key in catalogue else None,
             stage=a.stage,
             status=a.status,
-            target_kinds=frozenset(a.target_kinds or ()) | {t.kind for t in a.target_actors.all()},
+            target_kinds=frozenset(activity_target_kinds(a)),
         )
-        for a in activities
+        for a in sorted(activities, key=lambda a: a.pk)
+    ]
+
+
+def _load(context: EvidenceContext) -> list[_Row]:
+    procurement = context.procurement
+    if "engagement_activities" in getattr(procurement, "_prefetched_objects_cache", {}):
+        # A list of procurements (the dashboard) prefetched the plans: no query.
+        return _rows(procurement.engagement_activities.all())
+    return _rows(
+        EngagementActivity.objects.filter(procurement=procurement).prefetch_related(
+            # Only the kinds are needed; keep the rows light.
+            Prefetch("target_actors", queryset=Actor.objects.only("id", "kind"))
+        )
+    )
+
+
+def prime(context: EvidenceContext, activities: Iterable[EngagementActivity]) -> None:
+    """Hand ``context`` the plan's activities already loaded (every one of the
+    procurement's, with ``target_actors`` prefetched), so that checking
+    mechanism obligations runs no query of its own."""
+    context.cache[CACHE_KEY] = _rows(activities)
+
+
+def mechanism_obligations(
+    procurement: Procurement, activities: Iterable[EngagementActivity]
+) -> list[ObligationStatus]:
+    """The obligations the plan answers (kind ``"mechanism"``) with their state,
+    read from ``activities``: the procurement's whole plan, already loaded (as
+    :func:`prime` takes it)."""
+    context = EvidenceContext.of(procurement)
+    prime(context, activities)
+    return [
+        status
+        for status in obligation_statuses(procurement, context=context)
+        if status.obligation.kind == "mechanism"
     ]
 
 
@@ -132,6 +162,7 @@ def activities_of_the_plan(context: EvidenceContext, obligation: Obligation) -> 
     requirement = obligation.requirement
     actors = set(requirement.get("actors") or ())
     gate = lifecycle.stage(obligation.gate)
+    # Closer and closer to answering it (recommender.answers is all three).
     fitting = [
         row
         for row in rows
@@ -139,8 +170,8 @@ def activities_of_the_plan(context: EvidenceContext, obligation: Obligation) -> 
         and row.status != ActivityStatus.CANCELLED
         and satisfies(row.mechanism, requirement)
     ]
-    in_time = [row for row in fitting if not lifecycle.is_before(obligation.gate, row.stage)]
-    reaching = [row for row in in_time if not actors or actors & row.target_kinds]
+    timely = [row for row in fitting if in_time(row.stage, obligation.gate)]
+    reaching = [row for row in timely if reaches(row.target_kinds, requirement)]
 
     done = [row for row in reaching if row.status == ActivityStatus.DONE]
     if done:
@@ -160,11 +191,11 @@ def activities_of_the_plan(context: EvidenceContext, obligation: Obligation) -> 
                     "status": ActivityStatus(status).label.lower(),
                 },
             )
-    if in_time:
+    if timely:
         return Evidence(
             False,
             _("“%(title)s” does not reach %(actors)s yet: add them as its targets.")
-            % {"title": in_time[0].title, "actors": _labels(ACTOR_KIND_LABELS, sorted(actors))},
+            % {"title": timely[0].title, "actors": _labels(ACTOR_KIND_LABELS, sorted(actors))},
         )
     if fitting:
         return Evidence(

@@ -48,6 +48,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from participai.assessment.proportionality.vocabulary import LEVEL_NAMES
 from participai.core.vocabulary import ACTOR_KINDS, DEPTHS, STAGE_KEYS
 
 from .toolbox import Catalogue, Mechanism
@@ -57,7 +58,6 @@ OBLIGATION = "obligation"
 OBLIGATION_OVERDUE = "obligation_overdue"
 BASELINE_CODE = "baseline"
 REASON_CODES: tuple[str, ...] = (OBLIGATION, OBLIGATION_OVERDUE, BASELINE_CODE)
-LEVEL_NAMES: dict[int, str] = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 class ObligationLike(Protocol):
@@ -290,6 +290,36 @@ def satisfies(mechanism: Mechanism, requirement: Mapping[str, Any]) -> bool:
     return not (institutionalisation and mechanism.institutionalisation != institutionalisation)
 
 
+def in_time(stage: str, gate: str) -> bool:
+    """Whether work at ``stage`` counts for an obligation checked at the gate of
+    ``gate``: it is not after that stage."""
+    return _stage_index(stage) <= _stage_index(gate)
+
+
+def reaches(target_kinds: Collection[str], requirement: Mapping[str, Any]) -> bool:
+    """Whether an activity targeting ``target_kinds`` reaches the kinds of actor
+    the requirement names (any of them; always, when it names none)."""
+    actors = requirement.get("actors") or ()
+    return not actors or not set(actors).isdisjoint(target_kinds)
+
+
+def answers(
+    obligation: ObligationLike, mechanism: Mechanism, *, stage: str, target_kinds: Collection[str]
+) -> bool:
+    """Whether an activity running ``mechanism`` at ``stage`` for ``target_kinds``
+    answers a mechanism ``obligation``: the mechanism :func:`satisfies` its
+    requirement, the stage is :func:`in_time` for its gate, and it
+    :func:`reaches` the actors it names. (Its status is the caller's concern:
+    the recommender counts any activity not cancelled, the evidence only a
+    done one.)"""
+    requirement = obligation.requirement
+    return (
+        satisfies(mechanism, requirement)
+        and in_time(stage, obligation.gate)
+        and reaches(target_kinds, requirement)
+    )
+
+
 def _serves_actors(mechanism: Mechanism, actors: Collection[str]) -> bool:
     audience = AUDIENCES.get(mechanism.key)
     return not actors or audience is None or bool(audience & set(actors))
@@ -397,24 +427,18 @@ class _Plan:
         return {a.mechanism_key for a, _m in self.rows if a.stage == stage}
 
     def covers(self, obligation: ObligationLike) -> bool:
-        """Whether a non-cancelled activity answers ``obligation``: it was proposed
-        for it, or its mechanism meets the requirement at a stage not after the
-        gate and it targets one of the required actors (if any are named)."""
-        requirement = obligation.requirement
-        actors = set(requirement.get("actors") or ())
-        gate = _stage_index(obligation.gate)
-        for activity, mechanism in self.rows:
-            if activity.status == CANCELLED:
-                continue
-            if activity.obligation_key == obligation.key:
-                return True
-            if (
-                _stage_index(activity.stage) <= gate
-                and satisfies(mechanism, requirement)
-                and (not actors or actors & activity.target_kinds)
-            ):
-                return True
-        return False
+        """Whether a non-cancelled activity was proposed for ``obligation`` or
+        :func:`answers` it."""
+        return any(
+            activity.status != CANCELLED
+            and (
+                activity.obligation_key == obligation.key
+                or answers(
+                    obligation, mechanism, stage=activity.stage, target_kinds=activity.target_kinds
+                )
+            )
+            for activity, mechanism in self.rows
+        )
 
     def answers(self, slot: BaselineSlot) -> bool:
         """Whether an activity at the slot's stage, in any status, serves the slot."""

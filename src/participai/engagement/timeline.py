@@ -23,9 +23,10 @@ import datetime
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
 
 from participai.core.vocabulary import STAGE_KEYS
+
+from .actormap.svg import shorten, svg_text, xml_text
 
 STATUSES: tuple[str, ...] = ("proposed", "planned", "running", "done", "cancelled")
 
@@ -152,11 +153,6 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
@@ -168,13 +164,6 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 HALO = {"stroke": "#ffffff", "stroke_width": "3", "paint_order": "stroke"}
-
-
-def _text(x: float, y: float, content: str, **attrs: str) -> str:
-    extra = "".join(
-        f" {name.replace('_', '-')}={quoteattr(value)}" for name, value in attrs.items()
-    )
-    return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(content)}</text>'
 
 
 class _Scale:
@@ -267,7 +256,7 @@ def render_svg(
         )
         for n, line in enumerate(stage_lines):
             lanes.append(
-                _text(8, y + LANE_PADDING + 16 + n * ROW_HEIGHT, line, font_weight="bold")
+                svg_text(8, y + LANE_PADDING + 16 + n * ROW_HEIGHT, line, font_weight="bold")
             )
         for n, item in enumerate(rows):
             row_top = y + LANE_PADDING + n * ROW_HEIGHT
@@ -284,14 +273,14 @@ def render_svg(
                 f'<line x1="{x:.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x:.1f}" y2="{lanes_bottom}" '
                 f'stroke="{GRID}" stroke-width="1"/>'
             )
-            axis.append(_text(x + 3, AXIS_HEIGHT - 10, labels.month(tick)))
+            axis.append(svg_text(x + 3, AXIS_HEIGHT - 10, labels.month(tick)))
         if today is not None and scale.start <= today < scale.end:
             x = scale.x(today)
             axis.append(
                 f'<line x1="{x:.1f}" y1="{AXIS_HEIGHT - 20}" x2="{x:.1f}" y2="{lanes_bottom}" '
                 f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="6 3"/>'
             )
-            axis.append(_text(x + 3, AXIS_HEIGHT - 22, labels.today, font_style="italic"))
+            axis.append(svg_text(x + 3, AXIS_HEIGHT - 22, labels.today, font_style="italic"))
 
     legend = _legend(prefix, labels, lanes_bottom + 14)
     height = lanes_bottom + LEGEND_HEIGHT
@@ -300,8 +289,8 @@ def render_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-labelledby="{title_id} {desc_id}" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" font-family="sans-serif" font-size="{FONT_SIZE}" fill="{INK}">'
-        f'<title id="{title_id}">{escape(labels.title)}</title>'
-        f'<desc id="{desc_id}">{escape(labels.description)}</desc>'
+        f'<title id="{title_id}">{xml_text(labels.title)}</title>'
+        f'<desc id="{desc_id}">{xml_text(labels.description)}</desc>'
         f"{_defs(prefix)}{''.join(lanes)}{''.join(axis)}{''.join(body)}{legend}</svg>"
     )
 
@@ -314,10 +303,10 @@ def _row(
     labels: TimelineLabels,
 ) -> str:
     status = labels.statuses.get(item.status, item.status)
-    title = _shorten(item.title, TITLE_MAX_CHARS)
+    title = shorten(item.title, TITLE_MAX_CHARS)
     baseline = top + ROW_HEIGHT / 2 + 4
     if not item.dated or scale is None:
-        return _text(PLOT_LEFT, baseline, f"{title} ({status}, {labels.undated})", **HALO)
+        return svg_text(PLOT_LEFT, baseline, f"{title} ({status}, {labels.undated})", **HALO)
     assert item.first_day is not None and item.last_day is not None
     x0 = scale.x(item.first_day)
     x1 = max(scale.x(item.last_day + datetime.timedelta(days=1)), x0 + 3)
@@ -325,18 +314,18 @@ def _row(
     label = f"{title} ({status})"
     width = len(label) * CHAR_WIDTH
     if x1 + 4 + width <= WIDTH or x0 - 4 - width < PLOT_LEFT:
-        text = _text(x1 + 4, baseline, label, **HALO)
+        text = svg_text(x1 + 4, baseline, label, **HALO)
     else:
-        text = _text(x0 - 4, baseline, label, text_anchor="end", **HALO)
+        text = svg_text(x0 - 4, baseline, label, text_anchor="end", **HALO)
     return bar + text
 
 
 def _legend(prefix: str, labels: TimelineLabels, top: float) -> str:
-    parts = [_text(8, top + BAR_HEIGHT - 2, labels.legend, font_weight="bold")]
+    parts = [svg_text(8, top + BAR_HEIGHT - 2, labels.legend, font_weight="bold")]
     x = float(PLOT_LEFT)
     for status in STATUSES:
         name = labels.statuses.get(status, status)
         parts.append(_bar(prefix, status, x, top, 28))
-        parts.append(_text(x + 34, top + BAR_HEIGHT - 2, name))
+        parts.append(svg_text(x + 34, top + BAR_HEIGHT - 2, name))
         x += 34 + len(name) * CHAR_WIDTH + 24
     return "".join(parts)

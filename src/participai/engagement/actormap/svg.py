@@ -1,4 +1,5 @@
 """Small helpers that write SVG by hand: escaped text, numbers, elements.
+The actor map's pictures and the plan's timeline (``engagement.timeline``) share them.
 
 Pure: no Django import.
 """

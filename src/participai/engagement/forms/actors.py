@@ -57,19 +57,24 @@ class ActorForm(DesignSystemForm):
 class InvolvementForm(DesignSystemForm):
     """One select per lifecycle stage (the field is named by the stage key).
 
-    ``form_id`` ties the selects to a ``<form id=...>`` elsewhere in the page
-    (the map's editor puts each actor's selects in a table row).
+    ``in_table`` sets it for a row of the map's editor, which posts every
+    actor's row at once (give each its own ``prefix``): the selects get room to
+    be read, and each carries the value the page showed, so that
+    :meth:`changed_depths` holds only what the user changed and a save does not
+    undo what someone else changed meanwhile in other cells.
     """
 
-    def __init__(self, *args, form_id: str | None = None, **kwargs):
+    def __init__(self, *args, in_table: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for stage in lifecycle.STAGES:
             field = forms.ChoiceField(
-                label=stage.name, choices=[NOT_INVOLVED, *DEPTH_CHOICES], required=False
+                label=stage.name,
+                choices=[NOT_INVOLVED, *DEPTH_CHOICES],
+                required=False,
+                show_hidden_initial=in_table,
             )
             field.widget.attrs["class"] = "usa-select"
-            if form_id:
-                field.widget.attrs["form"] = form_id
+            if in_table:
                 # In a table row: wide enough to read the choice.
                 field.widget.attrs["style"] = "min-width: 8.5rem"
             self.fields[stage.key] = field
@@ -81,6 +86,10 @@ class InvolvementForm(DesignSystemForm):
 
     def depths(self) -> dict[str, str]:
         return {stage.key: self.cleaned_data.get(stage.key, "") for stage in lifecycle.STAGES}
+
+    def changed_depths(self) -> dict[str, str]:
+        """The depths at the stages the user changed (on a valid form)."""
+        return {stage: self.cleaned_data[stage] for stage in self.changed_data}
 
 
 class SuggestionForm(forms.Form):

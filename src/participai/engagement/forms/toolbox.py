@@ -50,17 +50,8 @@ class ToolboxFilterForm(DesignSystemForm):
     )
 
     def filters(self) -> dict[str, object]:
-        """The catalogue filters the valid fields ask for (blank fields left off)."""
+        """The catalogue filters the valid fields ask for, named as
+        ``Catalogue.filter`` names them (blank fields, and an unticked
+        ``assisted``, left off)."""
         data = self.cleaned_data if self.is_valid() else {}
-        result: dict[str, object] = {
-            name: data[name]
-            for name in ("q", "stage", "function", "institutionalisation", "decision_stage")
-            if data.get(name)
-        }
-        if data.get("min_depth"):
-            result["min_depth"] = data["min_depth"]
-        if data.get("max_cost"):
-            result["max_cost"] = data["max_cost"]
-        if data.get("assisted"):
-            result["assisted"] = True
-        return result
+        return {name: value for name, value in data.items() if value}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from participai.assessment.models import RightsAssessment
+from participai.assessment.proportionality import LEVEL_NAMES
 from participai.core.vocabulary import STAGE_KEYS
 from participai.procurements import lifecycle
 from participai.procurements.models import Procurement
@@ -70,7 +71,6 @@ GAP_MESSAGES = {
         "%(stages)s stages."
     ),
 }
-LEVEL_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def actors_of(procurement: Procurement) -> QuerySet[Actor]:
@@ -133,7 +133,7 @@ def gap_message(gap: actormap.Gap) -> str:
     values = {
         "depth": DEPTH_LABELS[params.get("min_depth", actormap.VOICE_MIN_DEPTH)],
         "stage": lifecycle.stage(gap.stage).name if gap.stage else "",
-        "level": LEVEL_NUMERALS.get(params.get("level"), params.get("level", "")),
+        "level": LEVEL_NAMES.get(params.get("level"), params.get("level", "")),
         "names": ", ".join(params.get("names", ())),
         "share": params.get("share", ""),
         "stages": params.get("stages", ""),

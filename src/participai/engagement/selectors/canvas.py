@@ -133,7 +133,12 @@ def canvas_of(procurement: Procurement, *, public: bool) -> Canvas:
         ),
         engagement.consequences_block(consequences, public=public),
         engagement.obligations_block(
-            procurement, all_documents, assessed=screening is not None, public=public
+            procurement,
+            all_documents,
+            actors,
+            activities,
+            assessed=screening is not None,
+            public=public,
         ),
         delivery.documents_block(documents, public=public),
     ]

@@ -39,10 +39,11 @@ def activities_of(procurement: Procurement) -> QuerySet[EngagementActivity]:
     )
 
 
-def activity_target_kinds(activity: EngagementActivity) -> frozenset[str]:
-    """The kinds an activity targets: those named and those of its target actors
-    (uses the prefetched actors)."""
-    return frozenset(activity.target_kinds or ()) | {a.kind for a in activity.target_actors.all()}
+def activity_target_kinds(activity: EngagementActivity) -> tuple[str, ...]:
+    """The kinds an activity targets, each once: those named, then those of its
+    target actors (reads ``target_actors.all()``: prefetch it)."""
+    named = activity.target_kinds or ()
+    return tuple(dict.fromkeys([*named, *(a.kind for a in activity.target_actors.all())]))
 
 
 def mechanism_name(key: str, lang: str | None = None) -> str:
@@ -61,25 +62,34 @@ def kind_names(kinds: Iterable[str]) -> list[str]:
 # --- What the recommender and the evidence read ---------------------------------------
 
 
-def actor_map_summary(procurement: Procurement) -> ActorMapSummary:
-    """The kinds of actor on the map, and those of the actors marked affected."""
-    rows = list(Actor.objects.filter(procurement=procurement).values_list("kind", "is_affected"))
+def actor_map_summary(
+    procurement: Procurement, actors: Iterable[Actor] | None = None
+) -> ActorMapSummary:
+    """The kinds of actor on the map, and those of the actors marked affected
+    (read from ``actors``, the whole map, when it is loaded already)."""
+    if actors is None:
+        rows = list(
+            Actor.objects.filter(procurement=procurement).values_list("kind", "is_affected")
+        )
+    else:
+        rows = [(actor.kind, actor.is_affected) for actor in actors]
     return ActorMapSummary(
         kinds=frozenset(kind for kind, _affected in rows),
         affected_kinds=frozenset(kind for kind, affected in rows if affected),
     )
 
 
-def existing_for_recommender(procurement: Procurement) -> list[ExistingActivity]:
+def existing_for_recommender(activities: Iterable[EngagementActivity]) -> list[ExistingActivity]:
+    """What the recommender reads of ``activities`` (from :func:`activities_of`)."""
     return [
         ExistingActivity(
             mechanism_key=activity.mechanism_key,
             stage=activity.stage,
             status=activity.status,
             obligation_key=activity.obligation_key,
-            target_kinds=activity_target_kinds(activity),
+            target_kinds=frozenset(activity_target_kinds(activity)),
         )
-        for activity in activities_of(procurement)
+        for activity in activities
     ]
 
 
@@ -108,6 +118,7 @@ class StageGroup:
 
 @dataclass(frozen=True)
 class PlanPage:
+    activities: list[EngagementActivity]  # every one, as activities_of gives them
     proposals: list[PlannedActivity]
     by_stage: list[StageGroup]
     timeline_rows: list[PlannedActivity]
@@ -116,13 +127,10 @@ class PlanPage:
 
 
 def _planned(activity: EngagementActivity, actor_map: ActorMapSummary) -> PlannedActivity:
-    kinds = list(
-        dict.fromkeys([*activity.target_kinds, *(a.kind for a in activity.target_actors.all())])
-    )
     return PlannedActivity(
         activity=activity,
         mechanism_name=mechanism_name(activity.mechanism_key),
-        target_kind_names=kind_names(kinds),
+        target_kind_names=kind_names(activity_target_kinds(activity)),
         missing_kind_names=kind_names(
             k for k in activity.target_kinds if k not in actor_map.kinds
         ),
@@ -138,7 +146,8 @@ def plan_page(procurement: Procurement) -> PlanPage:
     proposed) in lifecycle order; the other activities grouped by stage; the
     timeline of those other activities and its data-table rows."""
     actor_map = actor_map_summary(procurement)
-    activities = [_planned(a, actor_map) for a in activities_of(procurement)]
+    loaded = list(activities_of(procurement))
+    activities = [_planned(a, actor_map) for a in loaded]
     proposals = sorted(
         (p for p in activities if p.activity.status == ActivityStatus.PROPOSED),
         key=lambda p: (_stage_order(p.activity), p.activity.id),
@@ -149,6 +158,7 @@ def plan_page(procurement: Procurement) -> PlanPage:
         groups.setdefault(item.activity.stage, []).append(item)
     svg, rows = timeline(plan)
     return PlanPage(
+        activities=loaded,
         proposals=proposals,
         by_stage=[StageGroup(lifecycle.stage(key), items) for key, items in groups.items()],
         timeline_rows=rows,

@@ -1,5 +1,6 @@
 """Every write to the actor map: add, change and remove actors, set how deeply
-each takes part at each stage, and accept a suggested actor.
+each takes part at each stage (one actor, or several at once), and accept a
+suggested actor.
 
 Keyword-only, one transaction each. Each service first locks the procurement
 row (so two editors cannot, say, add the same name at once), then checks the
@@ -277,7 +278,9 @@ def _normalised_depths(depths: Mapping[str, str | None]) -> dict[str, str | None
 
 def _apply_depths(
     actor: User, procurement: Procurement, stakeholder: Actor, depths: Mapping[str, str | None]
-) -> dict[str, str]:
+) -> bool:
+    """Write the depths that differ from the stored ones, and their audit event;
+    whether anything changed. (Reads ``stakeholder.involvements.all()``.)"""
     current = {i.stage: i for i in stakeholder.involvements.all()}
     changes: dict[str, list[str | None]] = {}
     for stage in STAGE_KEYS:
@@ -304,7 +307,7 @@ def _apply_depths(
             organisation_id=procurement.organisation_id,
             data={"procurement": procurement.slug, "name": stakeholder.name, "changes": changes},
         )
-    return dict(stakeholder.involvements.values_list("stage", "depth"))
+    return bool(changes)
 
 
 @transaction.atomic
@@ -320,7 +323,47 @@ def involvements_set(
     """
     procurement, stakeholder = _locked_stakeholder(actor, stakeholder)
     cleaned = _normalised_depths(depths)
-    return _apply_depths(actor, procurement, stakeholder, cleaned)
+    _apply_depths(actor, procurement, stakeholder, cleaned)
+    return dict(stakeholder.involvements.values_list("stage", "depth"))
+
+
+@transaction.atomic
+def map_involvements_set(
+    *, actor: User, procurement: Procurement, depths: Mapping[int, Mapping[str, str | None]]
+) -> int:
+    """Set how deeply several actors of one map take part, at once (the map's
+    involvement editor saves every row it changed together).
+
+    ``depths`` maps the ids of actors on ``procurement``'s map to what
+    :func:`involvements_set` takes (stages not named are left alone). All or
+    nothing: errors are keyed ``"<actor id>.<stage>"``, or ``"<actor id>"`` for
+    an actor no longer on this map, and nothing is saved. One audit event per
+    actor whose involvement changed. Returns how many actors changed.
+    """
+    procurement = _locked_procurement(actor, procurement)
+    stakeholders = {
+        a.pk: a
+        for a in Actor.objects.select_for_update()
+        .filter(procurement=procurement, pk__in=list(depths))
+        .prefetch_related("involvements")
+        .order_by("pk")
+    }
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[int, dict[str, str | None]] = {}
+    for pk, row in depths.items():
+        if pk not in stakeholders:
+            errors[str(pk)] = [_("This actor is no longer on the map; reload the page.")]
+            continue
+        try:
+            cleaned[pk] = _normalised_depths(row)
+        except ValidationError as error:
+            for stage, messages in error.message_dict.items():
+                errors[f"{pk}.{stage}"] = messages
+    if errors:
+        raise ValidationError(errors)
+    return sum(
+        _apply_depths(actor, procurement, stakeholders[pk], row) for pk, row in cleaned.items()
+    )
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from participai.accounts.models import User
+from participai.assessment.evidence import EvidenceContext
 from participai.assessment.proportionality import Obligation
 from participai.assessment.selectors.obligations import obligation_statuses
 from participai.core.audit import audit_record
@@ -34,9 +35,10 @@ from participai.procurements import lifecycle
 from participai.procurements.access import Action, is_member, require
 from participai.procurements.models import Procurement
 
+from .. import plan_evidence
 from ..models import ActivityOrigin, ActivityStatus, Actor, EngagementActivity
 from ..recommender import OBLIGATION_OVERDUE, Proposal, recommend
-from ..selectors.plan import actor_map_summary, existing_for_recommender
+from ..selectors.plan import activities_of, actor_map_summary, existing_for_recommender
 from ..toolbox import default_catalogue
 
 TITLE_MAX = EngagementActivity._meta.get_field("title").max_length
@@ -136,21 +138,25 @@ def plan_recommend(*, actor: User, procurement: Procurement) -> list[EngagementA
     procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
     require(actor, Action.PLAN_ENGAGEMENT, procurement)
     catalogue = default_catalogue()
-    statuses = obligation_statuses(procurement)
+    # The plan and the map are read once, for the recommender and the evidence alike.
+    activities = list(activities_of(procurement))
+    actors = list(Actor.objects.filter(procurement=procurement))
+    context = EvidenceContext.of(procurement)
+    plan_evidence.prime(context, activities)
+    statuses = obligation_statuses(procurement, context=context)
     proposals = recommend(
         current_stage=procurement.stage,
         # Met obligations need nothing more, and an exempted one was decided,
         # publicly, not to be owed: neither gets a proposal.
         obligations=[status.obligation for status in statuses if status.state == "unmet"],
         impact_level=procurement.impact_level,
-        actor_map=actor_map_summary(procurement),
-        existing=existing_for_recommender(procurement),
+        actor_map=actor_map_summary(procurement, actors),
+        existing=existing_for_recommender(activities),
         catalogue=catalogue,
     )
     if not proposals:
         return []
     by_key = {status.obligation.key: status.obligation for status in statuses}
-    actors = list(Actor.objects.filter(procurement=procurement))
     lang = active_language()
     created = []
     for proposal in proposals:

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from participai.core.forms import add_service_errors
@@ -34,7 +35,6 @@ BAD_REQUEST = 400
 @dataclass(frozen=True)
 class EditorRow:
     actor: Actor
-    form_id: str
     form: InvolvementForm
 
 
@@ -55,30 +55,38 @@ def _map_url(slug: str, anchor: str = "") -> str:
     )
 
 
+def _editors(actors: list[Actor], data=None) -> list[EditorRow]:
+    """The involvement editor: a row of selects per actor, all in one form."""
+    return [
+        EditorRow(
+            actor=actor,
+            form=InvolvementForm(
+                data,
+                initial=InvolvementForm.initial_for(actor),
+                prefix=f"inv-{actor.pk}",
+                in_table=True,
+            ),
+        )
+        for actor in actors
+    ]
+
+
 def _render_map(
     request: HttpRequest,
     procurement: Procurement,
     *,
+    data: selectors.ActorMap | None = None,
+    editors: list[EditorRow] | None = None,
+    editor_error: str = "",
     suggestion_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    data = selectors.actor_map(procurement)
+    data = data or selectors.actor_map(procurement)
     can_edit = can(request.user, Action.PLAN_ENGAGEMENT, procurement)
-    editors = []
-    if can_edit:
-        for actor in data.actors:
-            form_id = f"involvements-{actor.pk}"
-            editors.append(
-                EditorRow(
-                    actor=actor,
-                    form_id=form_id,
-                    form=InvolvementForm(
-                        initial=InvolvementForm.initial_for(actor),
-                        form_id=form_id,
-                        auto_id=f"inv-{actor.pk}-%s",
-                    ),
-                )
-            )
+    if not can_edit:
+        editors = []
+    elif editors is None:
+        editors = _editors(data.actors)
     return render(
         request,
         "engagement/actors/map.html",
@@ -87,6 +95,7 @@ def _render_map(
             "map": data,
             "can_edit": can_edit,
             "editors": editors,
+            "editor_error": editor_error,
             "suggestion_error": suggestion_error,
         },
         status=status,
@@ -209,6 +218,52 @@ def involvement_edit(request: HttpRequest, slug: str, actor_id: int) -> HttpResp
         "engagement/actors/involvements.html",
         {"procurement": procurement, "stakeholder": stakeholder, "form": form},
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def involvements_save(request: HttpRequest, slug: str) -> HttpResponse:
+    """The map's involvement editor: saves, for every actor, the stages whose
+    depth the user changed on the page, all at once; or nothing, and the map
+    again with the choices as they were sent and what is wrong (status 400)."""
+    procurement = access_procurement(request.user, slug, action=Action.PLAN_ENGAGEMENT)
+    data = selectors.actor_map(procurement)
+    editors = _editors(data.actors, request.POST)
+    editor_error = _("Some choices are not valid; nothing was saved. Correct them and save again.")
+    if all([editor.form.is_valid() for editor in editors]):
+        changes = {
+            editor.actor.pk: editor.form.changed_depths()
+            for editor in editors
+            if editor.form.has_changed()
+        }
+        try:
+            count = services.map_involvements_set(
+                actor=request.user, procurement=procurement, depths=changes
+            )
+        except ValidationError as error:
+            editor_error = " ".join(error.messages)
+        else:
+            if count:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Involvement saved for %(count)d actor.",
+                        "Involvement saved for %(count)d actors.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+            else:
+                messages.info(request, _("Nothing was changed, so nothing was saved."))
+            return redirect(_map_url(slug, "involvements"))
+    return _render_map(
+        request,
+        procurement,
+        data=data,
+        editors=editors,
+        editor_error=editor_error,
+        status=BAD_REQUEST,
     )
 
 

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from participai.assessment.selectors.obligations import ObligationStatus, obligation_statuses
 from participai.core.forms import add_service_errors
 from participai.procurements.access import Action, access_procurement, can
 from participai.procurements.models import Procurement
 
+from .. import plan_evidence
 from ..forms.plan import ActivityAddForm, ActivityEditForm
 from ..models import ActivityStatus, EngagementActivity
 from ..selectors import plan as selectors
@@ -34,25 +34,18 @@ def _activity(procurement: Procurement, activity_id: int) -> EngagementActivity:
     return activity
 
 
-def _mechanism_obligations(procurement: Procurement) -> list[ObligationStatus]:
-    """The obligations the plan answers (kind "mechanism"), with their state."""
-    return [
-        status
-        for status in obligation_statuses(procurement)
-        if status.obligation.kind == "mechanism"
-    ]
-
-
 @login_required
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
     procurement = access_procurement(request.user, slug)
+    page = selectors.plan_page(procurement)
     return render(
         request,
         "engagement/plan/plan.html",
         {
             "procurement": procurement,
-            "page": selectors.plan_page(procurement),
-            "obligations": _mechanism_obligations(procurement),
+            "page": page,
+            # The evidence reads the plan the page has loaded.
+            "obligations": plan_evidence.mechanism_obligations(procurement, page.activities),
             "can_plan": can(request.user, Action.PLAN_ENGAGEMENT, procurement),
         },
     )

@@ -24,8 +24,6 @@ from participai.procurements.models import (
 
 from ...canvas import Column, Fact, Pending, Table
 
-LANGUAGES = ("en", "es", "ca")
-
 # Questionnaire answers shown on the canvas, by block. A key ending in ``_*``
 # is answered once per project phase (``_design`` or ``_implementation``).
 DATA_QUESTIONS = (
@@ -70,21 +68,14 @@ TRANSPARENCY_DOCUMENTS = (
 OBLIGATION_STATES = ("met", "exempt", "unmet", "blocking")
 
 
-def localized(values: Mapping[str, str] | str | None, lang: str) -> str:
-    """One language out of a stored ``{language: text}`` dict."""
-    if not values:
-        return ""
-    if isinstance(values, str):
-        return values
-    return values.get(lang) or values.get("en") or next(iter(values.values()), "")
-
-
 def stage_name(key: str) -> str:
     return str(lifecycle.stage(key).name) if key in lifecycle.STAGES_BY_KEY else key
 
 
-def pending_note(text: str, stage_key: str) -> Pending:
-    return Pending(text=text, stage=stage_key)
+def pending_note(template: str, stage_key: str, **values: str) -> Pending:
+    """What is not defined yet and the stage where it will be: ``template``
+    (translated) may name that stage as ``%(stage)s``, and use other ``values``."""
+    return Pending(text=template % {"stage": stage_name(stage_key), **values}, stage=stage_key)
 
 
 def yes_no(value: bool) -> str:

@@ -12,6 +12,7 @@ from participai.assessment.models import (
     AiActScreening,
     RightsAssessment,
 )
+from participai.core.languages import in_language
 from participai.procurements.models import (
     Document,
     EntryRoute,
@@ -31,7 +32,6 @@ from .common import (
     Answers,
     documents_table,
     iso_date,
-    localized,
     of_types,
     pending_note,
     stage_name,
@@ -50,8 +50,7 @@ def data_block(
                 _(
                     "The data sources, personal data and model come from the impact "
                     "questionnaire at the stage “%(stage)s”."
-                )
-                % {"stage": stage_name("impact_assessment")},
+                ),
                 "impact_assessment",
             )
         )
@@ -61,8 +60,7 @@ def data_block(
             _(
                 "Rights to the data and to what is built from it, lock-in and the exit and "
                 "portability plan are agreed at the stage “%(stage)s”."
-            )
-            % {"stage": stage_name("contract_negotiation")},
+            ),
             "contract_negotiation",
         )
     )
@@ -104,8 +102,7 @@ def delivery_block(p: Procurement, documents: Sequence[Document], *, public: boo
             _(
                 "Outcome-based requirements and weighted award criteria are set at the "
                 "stage “%(stage)s”."
-            )
-            % {"stage": stage_name("solicitation_preparation")},
+            ),
             "solicitation_preparation",
         ),
     )
@@ -131,12 +128,10 @@ def monitoring_block(
             _(
                 "KPIs are agreed at the stage “%(agreed)s” and measured at the stage "
                 "“%(measured)s”."
-            )
-            % {
-                "agreed": stage_name("contract_negotiation"),
-                "measured": stage_name("contract_monitoring"),
-            },
+            ),
             "contract_negotiation",
+            agreed=stage_name("contract_negotiation"),
+            measured=stage_name("contract_monitoring"),
         ),
     )
     return Block(
@@ -171,7 +166,7 @@ def transparency_block(
     facts = [Fact("published", _("On the public portal"), published, p.is_published)]
     if screening is not None:
         duties = tuple(
-            localized(d.get("text"), lang)
+            in_language(d.get("text"), lang)
             for d in (screening.result or {}).get("transparency_duties", [])
         )
         if duties:
@@ -210,8 +205,7 @@ def transparency_block(
                 _(
                     "How people can complain and get redress is set out in the fundamental "
                     "rights assessment at the stage “%(stage)s”, and in the contract."
-                )
-                % {"stage": stage_name("impact_assessment")},
+                ),
                 "impact_assessment",
             ),
         )

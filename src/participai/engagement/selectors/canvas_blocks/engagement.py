@@ -25,6 +25,8 @@ from participai.procurements.models import (
     Procurement,
 )
 
+from ... import evidence as role_evidence
+from ... import plan_evidence
 from ...canvas import Block, Column, Fact, Table
 from ...labels import ACTOR_KIND_LABELS, DEPTH_LABELS, SECTOR_LABELS
 from ...models import ActivityStatus, Actor, EngagementActivity
@@ -68,8 +70,7 @@ def actors_block(actors: Sequence[Actor], *, public: bool) -> Block:
     if not actors:
         pending = (
             pending_note(
-                _("The actor map is drawn at the stage “%(stage)s”.")
-                % {"stage": stage_name("engagement_planning")},
+                _("The actor map is drawn at the stage “%(stage)s”."),
                 "engagement_planning",
             ),
         )
@@ -162,8 +163,7 @@ def phase_block(
     if not rows and not involvement_rows:
         pending = (
             pending_note(
-                _("Engagement in this phase is planned at the stage “%(stage)s”.")
-                % {"stage": stage_name("engagement_planning")},
+                _("Engagement in this phase is planned at the stage “%(stage)s”."),
                 "engagement_planning",
             ),
         )
@@ -209,9 +209,7 @@ def decisions_block(p: Procurement, decisions: Sequence[GateDecision]) -> Block:
     if not decisions and p.is_active:
         pending = (
             pending_note(
-                _("No gate decision yet; the first closes the stage “%(stage)s”.")
-                % {"stage": p.current_stage.name},
-                p.stage,
+                _("No gate decision yet; the first closes the stage “%(stage)s”."), p.stage
             ),
         )
     table = Table("decisions", _("Gate decisions"), columns, tuple(rows), _("No decision yet."))
@@ -232,8 +230,7 @@ def consequences_block(consequences: Sequence[Consequence], *, public: bool) -> 
     if not consequences:
         pending = (
             pending_note(
-                _("Consequences are scanned at the stage “%(stage)s”.")
-                % {"stage": stage_name("impact_assessment")},
+                _("Consequences are scanned at the stage “%(stage)s”."),
                 "impact_assessment",
             ),
         )
@@ -312,14 +309,23 @@ def consequences_block(consequences: Sequence[Consequence], *, public: bool) -> 
 
 
 def obligations_block(
-    p: Procurement, all_documents: Sequence[Document], *, assessed: bool, public: bool
+    p: Procurement,
+    all_documents: Sequence[Document],
+    actors: Sequence[Actor],
+    activities: Sequence[EngagementActivity],
+    *,
+    assessed: bool,
+    public: bool,
 ) -> Block:
     """What the stakes demand (``obligation_statuses``) and the state of each;
-    ``assessed`` says whether the AI Act screening is done."""
-    # The evidence functions read the documents already loaded, all of them
-    # (an internal document can be evidence); the public edition then leaves
-    # out the evidence sentences, which may name such a document.
+    ``assessed`` says whether the AI Act screening is done. The evidence reads
+    the rows the canvas has loaded: all the documents, the whole actor map
+    (involvements prefetched) and the whole plan (target actors prefetched)."""
+    # All the documents: an internal document can be evidence; the public
+    # edition then leaves out the evidence sentences, which may name one.
     context = EvidenceContext(procurement=p, documents=tuple(all_documents))
+    role_evidence.prime(context, actors)
+    plan_evidence.prime(context, activities)
     statuses = obligation_statuses(p, context=context)
     state_labels = {
         "met": _("Met"),
@@ -355,8 +361,7 @@ def obligations_block(
                 _(
                     "The full list of what the stakes demand is known once the impact level "
                     "and the AI Act class are assessed, at the stage “%(stage)s”."
-                )
-                % {"stage": stage_name("impact_assessment")},
+                ),
                 "impact_assessment",
             ),
         )

@@ -17,6 +17,7 @@ from participai.assessment.models import (
     ImpactAssessment,
     RightsAssessment,
 )
+from participai.core.languages import in_language
 from participai.procurements.models import (
     EntryRoute,
     ImpactLevel,
@@ -30,9 +31,7 @@ from .common import (
     VALUE_QUESTIONS,
     Answers,
     iso_date,
-    localized,
     pending_note,
-    stage_name,
     yes_no,
 )
 
@@ -96,8 +95,7 @@ def value_block(
                     "The reasons for automating and the positive consequences to focus on "
                     "come from the impact questionnaire and the consequence scan at the stage "
                     "“%(stage)s”."
-                )
-                % {"stage": stage_name("impact_assessment")},
+                ),
                 "impact_assessment",
             ),
         )
@@ -140,8 +138,7 @@ def affected_block(
     if not facts:
         pending = (
             pending_note(
-                _("Who is affected is written down at the stage “%(stage)s”.")
-                % {"stage": stage_name("problem_definition")},
+                _("Who is affected is written down at the stage “%(stage)s”."),
                 "problem_definition",
             ),
         )
@@ -192,8 +189,10 @@ def stakes_block(
     else:
         pending.append(
             pending_note(
-                _("The impact level comes from the impact questionnaire at the stage “%(stage)s”.")
-                % {"stage": stage_name("impact_assessment")},
+                _(
+                    "The impact level comes from the impact questionnaire at the stage "
+                    "“%(stage)s”."
+                ),
                 "impact_assessment",
             )
         )
@@ -207,7 +206,7 @@ def stakes_block(
                 screening.classification,
             )
         )
-        reasons = tuple(localized(r.get("text"), lang) for r in result.get("reasons", []))
+        reasons = tuple(in_language(r.get("text"), lang) for r in result.get("reasons", []))
         if reasons:
             facts.append(Fact("ai_act_reasons", _("Why"), reasons))
         if result.get("annex_iii"):
@@ -236,8 +235,7 @@ def stakes_block(
     else:
         pending.append(
             pending_note(
-                _("The AI Act class comes from the AI Act screening at the stage “%(stage)s”.")
-                % {"stage": stage_name("impact_assessment")},
+                _("The AI Act class comes from the AI Act screening at the stage “%(stage)s”."),
                 "impact_assessment",
             )
         )
