@@ -29,11 +29,10 @@ class Scene:
     statements: Module
 
 
-@pytest.fixture
-def scene(make_procurement, officer) -> Scene:
-    """A published process, open now, with a comments module holding one
-    thread and a statements module holding one statement by someone else."""
-    procurement = make_procurement(published=True, title="Triage of social-care referrals")
+def open_process(officer, procurement, **extra) -> tuple[Process, Module, Module]:
+    """A published process of ``procurement`` about where the line is drawn,
+    open since yesterday for a week, with its comments and statements
+    modules. The staff pages' tests share it."""
     now = timezone.now()
     process = process_services.process_create(
         actor=officer,
@@ -41,12 +40,12 @@ def scene(make_procurement, officer) -> Scene:
         title="Where the line is drawn",
         slug="where-the-line-is",
         question="What should the triage system never decide on its own?",
-        description="We are writing the problem down **before** anyone talks to suppliers.",
         negotiable="Which decisions stay with a social worker.",
         not_negotiable="That referrals are triaged at all.",
         decision_stage="diagnosis",
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=7),
+        **extra,
     )
     comments = process_services.module_add(
         actor=officer, process=process, kind=ModuleKind.COMMENTS, title="Comments and ideas"
@@ -54,7 +53,20 @@ def scene(make_procurement, officer) -> Scene:
     statements = process_services.module_add(
         actor=officer, process=process, kind=ModuleKind.STATEMENTS, title="Statements to vote on"
     )
-    process_services.process_publish(actor=officer, process=process)
+    process = process_services.process_publish(actor=officer, process=process)
+    return process, comments, statements
+
+
+@pytest.fixture
+def scene(make_procurement, officer) -> Scene:
+    """A published process, open now, with a comments module holding one
+    thread and a statements module holding one statement by someone else."""
+    procurement = make_procurement(published=True, title="Triage of social-care referrals")
+    process, comments, statements = open_process(
+        officer,
+        procurement,
+        description="We are writing the problem down **before** anyone talks to suppliers.",
+    )
     jordi = participant_services.guest_join(pseudonym="Jordi")
     contribution_services.contribution_add(
         participant=jordi, module=comments, body="Urgent cases must reach a person the same day."

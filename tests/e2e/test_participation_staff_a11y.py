@@ -4,21 +4,18 @@ the next form), the paper form, and the moderation queue with flags."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from participai.accounts.roles import Role
 from participai.participation.models import Contribution, Process
 from participai.participation.services import contributions as contribution_services
 from participai.participation.services import participants as participant_services
-from participai.participation.services import processes as process_services
 from tests.conftest import PASSWORD
 
 from .conftest import login
 from .test_accessibility import assert_accessible
+from .test_participation_public_a11y import open_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -27,26 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def scene(officer, published) -> Process:
     """A published process, open now, with a comments and a statements module,
     one comment flagged twice and one left alone."""
-    now = timezone.now()
-    process = process_services.process_create(
-        actor=officer,
-        procurement=published,
-        title="Where the line is drawn",
-        slug="where-the-line-is",
-        question="What should the triage system never decide on its own?",
-        negotiable="Which decisions stay with a social worker.",
-        not_negotiable="That referrals are triaged at all.",
-        decision_stage="diagnosis",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=7),
-    )
-    comments = process_services.module_add(
-        actor=officer, process=process, kind="comments", title="Comments and ideas"
-    )
-    process_services.module_add(
-        actor=officer, process=process, kind="statements", title="Statements to vote on"
-    )
-    process_services.process_publish(actor=officer, process=process)
+    process, comments, _statements = open_process(officer, published)
     rude = contribution_services.contribution_add(
         participant=participant_services.guest_join(pseudonym="Angry"),
         module=comments,

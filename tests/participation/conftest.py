@@ -176,6 +176,18 @@ def make_contribution(make_guest) -> Callable[..., Contribution]:
 
 
 @pytest.fixture
+def comment(comments_module, make_contribution) -> Contribution:
+    """A comment by a fresh guest in the comments module."""
+    return make_contribution(comments_module, "Keep a person on every urgent case.")
+
+
+@pytest.fixture
+def statement(statements_module, make_contribution) -> Contribution:
+    """A statement by a fresh guest in the statements module."""
+    return make_contribution(statements_module, "A person reviews every decision.")
+
+
+@pytest.fixture
 def audit_events(db) -> Callable[..., list[AuditEvent]]:
     """``audit_events(action)``: the audit events with that action, oldest first."""
 

@@ -404,13 +404,15 @@ def test_closed_module_is_403_with_the_reason(signed_in, open_process, comments_
     assert not Contribution.objects.exists()
 
 
-def test_rate_limit_is_422(signed_in, comments_module):
+def test_rate_limit_is_429_with_its_code(signed_in, comments_module):
     url = f"/api/modules/{comments_module.pk}/contributions"
     for n in range(5):
         assert post(signed_in, url, {"body": f"Point {n}"}).status_code == 201
     response = post(signed_in, url, {"body": "One more"})
-    assert response.status_code == 422
-    assert "please wait" in response.json()["detail"]
+    assert response.status_code == 429
+    body = response.json()
+    assert "please wait" in body["detail"]
+    assert body["code"] == "rate_limited"
     assert Contribution.objects.count() == 5
 
 
@@ -454,16 +456,6 @@ def test_unknown_or_unpublished_module_is_404(signed_in, published, make_process
 
 
 # --- Supports ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def comment(comments_module, make_contribution):
-    return make_contribution(comments_module, "Keep a person on every urgent case.")
-
-
-@pytest.fixture
-def statement(statements_module, make_contribution):
-    return make_contribution(statements_module, "A person reviews every decision.")
 
 
 def test_support_once_and_withdraw(signed_in, comment, resident):
@@ -565,5 +557,6 @@ def test_the_schema_lists_the_participation_endpoints(client):
     assert set(paths["/api/procurements/{slug}/processes"]) == {"get"}
     assert set(paths["/api/processes/{process_id}/contributions"]) == {"get"}
     assert set(paths["/api/modules/{module_id}/contributions"]) == {"post"}
+    assert "429" in paths["/api/modules/{module_id}/contributions"]["post"]["responses"]
     assert set(paths["/api/contributions/{contribution_id}/support"]) == {"post", "delete"}
     assert set(paths["/api/contributions/{contribution_id}/vote"]) == {"post"}

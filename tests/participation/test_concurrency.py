@@ -1,5 +1,6 @@
-"""Many people voting and supporting at the same moment: counters equal the
-rows, and one participant counts once however many requests race.
+"""Many people writing, voting and supporting at the same moment: counters
+equal the rows, one participant counts once however many requests race, and
+one person's racing contributions keep to the rate limit.
 
 These run real threads against a real database, each on its own connection.
 SQLite allows one writer at a time and answers concurrent writers with
@@ -13,11 +14,14 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count
 
-from participai.participation.models import Contribution, StatementVote, Support
+from participai.participation.models import Contribution, Module, StatementVote, Support
 from participai.participation.services.contributions import (
+    RATE_LIMIT,
+    contribution_add,
     contribution_support,
     contribution_unsupport,
     statement_vote,
@@ -154,3 +158,33 @@ def test_concurrent_support_and_withdrawal(comments_module, make_contribution, m
     )
     support_count = Contribution.objects.get(pk=comment.pk).support_count
     assert support_count == Support.objects.filter(contribution=comment).count() == THREADS // 2
+
+
+def test_concurrent_contributions_by_different_people(comments_module, make_guest):
+    people = [make_guest() for _ in range(THREADS)]
+    race(
+        [
+            (
+                lambda p=p, n=n: contribution_add(
+                    participant=p, module=comments_module, body=f"Point {n}"
+                )
+            )
+            for n, p in enumerate(people)
+        ]
+    )
+    count = Module.objects.get(pk=comments_module.pk).contribution_count
+    assert count == Contribution.objects.filter(module=comments_module).count() == THREADS
+
+
+def test_one_persons_racing_contributions_keep_to_the_rate_limit(comments_module, guest):
+    def write(n: int) -> str:
+        try:
+            contribution_add(participant=guest, module=comments_module, body=f"Point {n}")
+        except ValidationError as error:
+            return error.code
+        return "saved"
+
+    results = race([(lambda n=n: write(n)) for n in range(RATE_LIMIT + 3)])
+    assert sorted(results) == ["rate_limited"] * 3 + ["saved"] * RATE_LIMIT
+    assert Contribution.objects.filter(participant=guest).count() == RATE_LIMIT
+    assert Module.objects.get(pk=comments_module.pk).contribution_count == RATE_LIMIT

@@ -342,8 +342,10 @@ def test_spam_check_skipped_for_account_holders(comments_module, account_partici
 def test_rate_limit_per_participant(comments_module, guest, make_guest):
     for n in range(services.RATE_LIMIT):
         services.contribution_add(participant=guest, module=comments_module, body=f"Point {n}")
-    with pytest.raises(ValidationError, match="please wait a moment"):
+    with pytest.raises(ValidationError, match="please wait a moment") as caught:
         services.contribution_add(participant=guest, module=comments_module, body="One more")
+    # Its own code: the API answers 429, not a refusal by the process's rules.
+    assert caught.value.code == services.RATE_LIMITED
     assert Contribution.objects.count() == 5
     assert fresh(comments_module).contribution_count == 5
     # Someone else is not held back.
@@ -422,6 +424,8 @@ def test_assisted_entry_refused_to_another_organisations_facilitator(
             channel="in_person",
             entered_by=make_member(other_org, Role.FACILITATOR),
         )
+    assert not Contribution.objects.exists()
+    assert fresh(comments_module).contribution_count == 0
 
 
 @pytest.mark.parametrize("channel", ["paper", "phone", "in_person", "assisted_online"])
@@ -449,16 +453,6 @@ def test_unknown_channel(comments_module, guest, facilitator):
 
 
 # --- Supports ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def comment(comments_module, make_contribution):
-    return make_contribution(comments_module, "Keep a person on every urgent case.")
-
-
-@pytest.fixture
-def statement(statements_module, make_contribution):
-    return make_contribution(statements_module, "A person reviews every decision.")
 
 
 def test_support_counts_once(comment, guest, audit_events):

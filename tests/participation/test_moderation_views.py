@@ -65,6 +65,9 @@ def test_the_queue_puts_flagged_contributions_first(
     assert "Spam or advertising (2)" in html
     assert "2 open flags" in html
     assert "4 contributions" in html
+    process = comments_module.process
+    module_page = f"/p/{process.procurement.slug}/{process.slug}/m/{comments_module.pk}/"
+    assert f'href="{module_page}"' in flagged_block
 
 
 def test_the_flagged_filter_keeps_the_open_flags_only(

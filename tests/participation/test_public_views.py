@@ -29,6 +29,7 @@ from participai.participation.services import contributions as contribution_serv
 from participai.participation.services import moderation
 from participai.participation.services import processes as process_services
 from participai.participation.sessions import SESSION_KEY
+from participai.procurements.models import Procurement
 
 
 def process_url(process: Process, tail: str = "") -> str:
@@ -336,10 +337,15 @@ def test_support_counts_once_and_can_be_withdrawn(
     assert Support.objects.filter(participant=guest).count() == 1
     html = threads_html(client.get(module_url(comments_module)).content.decode())
     assert "Withdraw support" in html and "1 support" in html
-    client.post(contribution_url(idea, "unsupport"))
+    withdrawn = client.post(contribution_url(idea, "unsupport"), follow=True)
+    assert "You no longer support this contribution." in withdrawn.content.decode()
     idea.refresh_from_db()
     assert idea.support_count == 0
     assert not Support.objects.exists()
+    again = client.post(contribution_url(idea, "unsupport"), follow=True)
+    assert "You did not support this contribution." in again.content.decode()
+    idea.refresh_from_db()
+    assert idea.support_count == 0
 
 
 def test_support_without_a_pseudonym_is_refused_with_the_way_forward(
@@ -378,6 +384,20 @@ def test_a_guest_flags_a_contribution_once(
     target.refresh_from_db()
     assert target.flag_count == 1
     assert len(audit_events("contribution.flagged")) == 1
+
+
+def test_a_member_cannot_report_in_a_preview_and_is_not_made_a_participant(
+    client, published, comments_module, make_contribution, make_member, org
+):
+    target = make_contribution(comments_module, "Said while it was public.")
+    Procurement.objects.filter(pk=published.pk).update(is_published=False, published_at=None)
+    auditor = make_member(org, Role.AUDITOR, username="auditor")
+    client.force_login(auditor)
+    response = client.post(contribution_url(target, "flag"), {"reason": "spam"})
+    assert response.status_code == 400
+    assert "This process is not published." in response.content.decode()
+    assert not Flag.objects.exists()
+    assert not Participant.objects.filter(user=auditor).exists()
 
 
 # --------------------------------------------------------------------------- confirmation
@@ -455,6 +475,39 @@ def test_a_closed_module_stays_readable_without_forms_and_refuses_posts(
     assert not Support.objects.exists()
 
 
+def test_a_refused_first_write_by_an_account_holder_leaves_no_participant(
+    client,
+    resident,
+    open_process,
+    comments_module,
+    statements_module,
+    make_contribution,
+    set_window,
+    audit_events,
+):
+    idea = make_contribution(comments_module, "Said while it was open.")
+    statement = make_contribution(statements_module, "A person reads every referral.")
+    set_window(open_process, "closed")
+    client.force_login(resident)
+    for url, data in [
+        (module_url(comments_module, "add/"), {"kind": "comment", "body": "Too late."}),
+        (contribution_url(idea, "support"), {}),
+        (contribution_url(statement, "vote"), {"choice": "agree"}),
+        (contribution_url(idea, "reply"), {"body": "Too late."}),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 400, url
+        assert "This part is closed" in response.content.decode()
+    # The account's participant is made on a first write the rules let through.
+    assert not Participant.objects.filter(user=resident).exists()
+    assert audit_events("participant.created") == []
+    assert Contribution.objects.count() == 2
+    set_window(open_process, "open")
+    response = client.post(contribution_url(idea, "support"))
+    assert response.status_code == 302
+    assert Support.objects.get().participant.user == resident
+
+
 def test_an_upcoming_module_says_when_it_opens(client, open_process, comments_module, set_window):
     set_window(open_process, "upcoming")
     join(client, open_process)
@@ -467,7 +520,7 @@ def test_an_upcoming_module_says_when_it_opens(client, open_process, comments_mo
 
 
 def test_hidden_and_removed_contributions(
-    client, open_process, comments_module, make_contribution, moderator, make_guest
+    client, open_process, comments_module, make_contribution, moderator, make_guest, resident
 ):
     hidden = make_contribution(comments_module, "Something abusive about a neighbour.")
     moderation.contribution_hide(
@@ -485,6 +538,13 @@ def test_hidden_and_removed_contributions(
     refused = stranger.post(contribution_url(mine, "remove"))
     assert refused.status_code == 400
     assert "You can only remove what you wrote." in refused.content.decode()
+    # An account holder who never took part is refused without being made a participant.
+    signed_in = Client()
+    signed_in.force_login(resident)
+    refused = signed_in.post(contribution_url(mine, "remove"))
+    assert refused.status_code == 400
+    assert "You can only remove what you wrote." in refused.content.decode()
+    assert not Participant.objects.filter(user=resident).exists()
 
     html = threads_html(client.get(module_url(comments_module)).content.decode())
     assert f'href="{contribution_url(mine, "remove")}"' in html

@@ -5,8 +5,9 @@ Reading is open data: only published processes of published procurements,
 only public fields (a pseudonym, never an email or a participant id; the
 text of a contribution only while it is visible). Writing goes through the
 same services as the pages, so the same rules answer: a refusal by the
-process's rules or dates is a 403, bad input a 422, each with a JSON
-``detail`` that says why; anything unknown or unpublished is a 404.
+process's rules or dates is a 403, too many contributions in a minute a 429,
+bad input a 422, each with a JSON ``detail`` that says why; anything unknown
+or unpublished is a 404.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from .models import (
 )
 from .selectors import api as selectors
 from .services.contributions import (
+    RATE_LIMIT,
+    RATE_LIMITED,
     contribution_add,
     contribution_support,
     contribution_unsupport,
@@ -164,7 +167,8 @@ class RefusalOut(Schema):
     code: str | None = Field(
         None,
         description="For a refusal by the process's rules or dates: "
-        + ", ".join(sorted(policy.REASONS)),
+        + ", ".join(sorted(policy.REASONS))
+        + f"; {RATE_LIMITED} when writing too fast",
     )
     field: str | None = None
     errors: list[FieldErrorOut] = []
@@ -173,9 +177,18 @@ class RefusalOut(Schema):
 # --- Helpers -------------------------------------------------------------------------------
 
 
+def _status_of(code: str | None) -> int:
+    if code in policy.REASONS:
+        return 403
+    if code == RATE_LIMITED:
+        return 429
+    return 422
+
+
 def _refusal(error: ValidationError) -> Status:
     """A service's ``ValidationError`` as a response: 403 when the process's
-    rules or dates refuse (code: a ``policy.REASONS`` key), 422 otherwise."""
+    rules or dates refuse (code: a ``policy.REASONS`` key), 429 when the
+    person writes too fast (code ``rate_limited``), 422 otherwise."""
     code = None
     if hasattr(error, "error_dict"):
         errors = [
@@ -193,7 +206,7 @@ def _refusal(error: ValidationError) -> Status:
         "field": first["field"],
         "errors": errors,
     }
-    return Status(403 if code in policy.REASONS else 422, body)
+    return Status(_status_of(code), body)
 
 
 def _as_participant(request: HttpRequest, write: Callable[..., Any], **kwargs: Any) -> Any:
@@ -337,11 +350,12 @@ WRITE_RESPONSES = {401: ErrorOut, 403: RefusalOut, 404: ErrorOut, 422: RefusalOu
 @router.post(
     "/modules/{module_id}/contributions",
     auth=django_auth,
-    response={201: ContributionOut, **WRITE_RESPONSES},
+    response={201: ContributionOut, 429: RefusalOut, **WRITE_RESPONSES},
     summary="Add a comment, idea, reply or statement to a module",
     description=(
         "For signed-in people (session cookie and CSRF token). The module must be open "
-        "and the process's requirement met; the text is checked for length."
+        "and the process's requirement met; the text is checked for length. At most "
+        f"{RATE_LIMIT} contributions a minute per person (429 beyond)."
     ),
 )
 def add_contribution(request: HttpRequest, module_id: int, payload: ContributionIn):
@@ -370,7 +384,16 @@ def add_contribution(request: HttpRequest, module_id: int, payload: Contribution
     return Status(201, _contribution_out(contribution))
 
 
-def _support_out(contribution: Contribution, supported: bool, changed: bool) -> dict:
+def _support_change(
+    request: HttpRequest, contribution_id: int, write: Callable[..., bool], supported: bool
+):
+    """Support (``supported``) or withdraw through ``write``; the answer says
+    whether it changed and the count now."""
+    contribution = _contribution_or_404(contribution_id)
+    try:
+        changed = _as_participant(request, write, contribution=contribution)
+    except ValidationError as error:
+        return _refusal(error)
     return {
         "contribution": contribution.pk,
         "supported": supported,
@@ -388,12 +411,7 @@ def _support_out(contribution: Contribution, supported: bool, changed: bool) -> 
     summary="Support a comment or idea (once; again changes nothing)",
 )
 def support(request: HttpRequest, contribution_id: int):
-    contribution = _contribution_or_404(contribution_id)
-    try:
-        changed = _as_participant(request, contribution_support, contribution=contribution)
-    except ValidationError as error:
-        return _refusal(error)
-    return _support_out(contribution, True, changed)
+    return _support_change(request, contribution_id, contribution_support, True)
 
 
 @router.delete(
@@ -403,12 +421,7 @@ def support(request: HttpRequest, contribution_id: int):
     summary="Withdraw your support while the module is open",
 )
 def unsupport(request: HttpRequest, contribution_id: int):
-    contribution = _contribution_or_404(contribution_id)
-    try:
-        changed = _as_participant(request, contribution_unsupport, contribution=contribution)
-    except ValidationError as error:
-        return _refusal(error)
-    return _support_out(contribution, False, changed)
+    return _support_change(request, contribution_id, contribution_unsupport, False)
 
 
 @router.post(

@@ -31,21 +31,14 @@ class Visitor:
 
     participant: Participant | None
     is_signed_in: bool
-    stand_in: Participant | None
 
     @property
     def level(self) -> str:
-        """``none``, ``guest``, ``confirmed`` or ``account`` (``policy.VERIFICATION``)."""
+        """``none``, ``guest``, ``confirmed`` or ``account`` (``policy.VERIFICATION``);
+        an account holder is at ``account`` before their participant is made."""
         if self.is_signed_in:
             return "account"
         return self.participant.verification if self.participant else "none"
-
-    @property
-    def for_policy(self) -> Participant | None:
-        """What to pass to ``check_may``: the participant, or for an account
-        holder who has not taken part yet an unsaved one carrying the account
-        (so the rules see their level without a write on a read)."""
-        return self.participant or self.stand_in
 
 
 def visitor(request: HttpRequest) -> Visitor:
@@ -55,11 +48,8 @@ def visitor(request: HttpRequest) -> Visitor:
         return cached
     user = request.user
     if user.is_authenticated:
-        participant = Participant.objects.filter(user=user).first()
         found = Visitor(
-            participant=participant,
-            is_signed_in=True,
-            stand_in=None if participant else Participant(user=user, pseudonym=str(user)),
+            participant=Participant.objects.filter(user=user).first(), is_signed_in=True
         )
     else:
         participant = None
@@ -68,7 +58,7 @@ def visitor(request: HttpRequest) -> Visitor:
             participant = Participant.objects.filter(
                 pk=pk, user__isnull=True, removed_at__isnull=True
             ).first()
-        found = Visitor(participant=participant, is_signed_in=False, stand_in=None)
+        found = Visitor(participant=participant, is_signed_in=False)
     request._participai_visitor = found
     return found
 
@@ -78,9 +68,7 @@ def participant_for_request(request: HttpRequest) -> Participant | None:
     the guest's from the session, or ``None`` for a guest who has not joined."""
     if request.user.is_authenticated:
         participant = participant_for_user(request.user)
-        request._participai_visitor = Visitor(
-            participant=participant, is_signed_in=True, stand_in=None
-        )
+        request._participai_visitor = Visitor(participant=participant, is_signed_in=True)
         return participant
     return visitor(request).participant
 
@@ -90,9 +78,7 @@ def remember_guest(request: HttpRequest, participant: Participant) -> None:
     (as on signing in), so a key planted before joining is worth nothing."""
     request.session.cycle_key()
     request.session[SESSION_KEY] = participant.pk
-    request._participai_visitor = Visitor(
-        participant=participant, is_signed_in=False, stand_in=None
-    )
+    request._participai_visitor = Visitor(participant=participant, is_signed_in=False)
 
 
 def forget_cached(request: HttpRequest) -> None:

@@ -27,10 +27,7 @@ from ..models import (
     WriteRequires,
 )
 from ..services.participants import PSEUDONYM_LENGTH
-
-# The paths under a procurement's participation pages that a process slug
-# may not take, or its page could not be reached.
-RESERVED_SLUGS = frozenset({"new"})
+from ..services.processes import RESERVED_SLUGS
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -136,6 +133,7 @@ class ProcessForm(DesignSystemForm):
         )
 
     def clean_slug(self) -> str:
+        # The service refuses it too; here it shows with the form's other errors.
         slug = self.cleaned_data["slug"]
         if slug in RESERVED_SLUGS:
             raise forms.ValidationError(

@@ -3,8 +3,10 @@ the contributions with open flags first.
 
 A page costs the same number of queries however many contributions and
 flags there are: one for the count, one for the page's rows (with their
-module, process, procurement, author and open-flag count joined or
-annotated), and one for the open flags of the rows shown.
+module, process, procurement and author joined), and one for the open flags
+of the rows shown. How many flags are open is the contribution's own
+``flag_count`` (kept by the services, zero once moderation resolves them),
+so the queue filters and orders on a column rather than a COUNT per row.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from participai.accounts.models import Organisation
 
@@ -49,30 +50,20 @@ class QueuePage:
 
 
 def _queue(organisation: Organisation, show: str) -> QuerySet[Contribution]:
-    open_flags = (
-        Flag.objects.filter(contribution=OuterRef("pk"), resolved_at__isnull=True)
-        .order_by()
-        .values("contribution")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     queryset = (
         Contribution.objects.filter(module__process__procurement__organisation=organisation)
         # A contribution its author removed has no text left to judge.
         .exclude(status=ContributionStatus.REMOVED)
-        .annotate(
-            open_flags=Coalesce(Subquery(open_flags, output_field=IntegerField()), 0),
-        )
         .select_related(
             "module__process__procurement", "participant", "entered_by", "parent__participant"
         )
     )
     if show == "flagged":
-        queryset = queryset.filter(open_flags__gt=0)
+        queryset = queryset.filter(flag_count__gt=0)
     elif show == "hidden":
         queryset = queryset.filter(status=ContributionStatus.HIDDEN)
     # Most-flagged first, then the newest: what needs a decision is on top.
-    return queryset.order_by("-open_flags", "-created_at", "-pk")
+    return queryset.order_by("-flag_count", "-created_at", "-pk")
 
 
 def moderation_queue(
@@ -89,7 +80,7 @@ def moderation_queue(
     show = show if show in FILTERS else "all"
     page = Paginator(_queue(organisation, show), per_page).get_page(page_number)
     contributions = list(page.object_list)
-    flagged_ids = [c.pk for c in contributions if c.open_flags]
+    flagged_ids = [c.pk for c in contributions if c.flag_count]
     reasons: dict[int, Counter[str]] = {pk: Counter() for pk in flagged_ids}
     notes: dict[int, list[str]] = {pk: [] for pk in flagged_ids}
     if flagged_ids:
@@ -114,7 +105,7 @@ def moderation_queue(
                 notes=notes[contribution.pk],
             )
         rows.append(
-            QueueRow(contribution=contribution, open_flags=contribution.open_flags, flags=summary)
+            QueueRow(contribution=contribution, open_flags=contribution.flag_count, flags=summary)
         )
     return QueuePage(page=page, rows=rows, show=show)
 

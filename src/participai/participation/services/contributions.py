@@ -46,6 +46,9 @@ STATEMENT_MAX = 280
 # At most this many contributions per participant per minute.
 RATE_LIMIT = 5
 RATE_WINDOW = timedelta(minutes=1)
+# The refusal code of the rate limit: not a ``policy.REASONS`` key, as the
+# process's rules allow the write and only its pace is refused.
+RATE_LIMITED = "rate_limited"
 KINDS_BY_MODULE = {
     ModuleKind.COMMENTS: (ContributionKind.COMMENT, ContributionKind.IDEA),
     ModuleKind.STATEMENTS: (ContributionKind.STATEMENT,),
@@ -55,6 +58,23 @@ KINDS_BY_MODULE = {
 def _refuse(reason: str | None) -> None:
     if reason is not None:
         raise ValidationError(_(policy.REASONS[reason]), code=reason)
+
+
+def refusal_at(
+    level: str, module: Module, action: str, *, now: datetime | None = None
+) -> str | None:
+    """Why someone at verification ``level`` (``policy.VERIFICATION``) may not
+    do ``action`` in ``module`` now: a ``policy.REASONS`` key, or ``None``.
+    ``module.process`` and its procurement should be loaded."""
+    process: Process = module.process
+    return policy.refusal(
+        action,
+        level=level,
+        required=process.requirement(action),
+        published=process.is_published and process.procurement.is_published,
+        window=module.window(process),
+        now=now or timezone.now(),
+    )
 
 
 def check_may(
@@ -68,30 +88,11 @@ def check_may(
     """Raise ``ValidationError`` (code: a ``policy.REASONS`` key) unless
     ``participant`` may do ``action`` in ``module`` now. ``vouched``: a
     facilitator met the person, so only publication and dates are checked."""
-    process: Process = module.process
     if vouched:
         level = "account"
     else:
         level = participant.verification if participant is not None else "none"
-    now = now or timezone.now()
-    _refuse(
-        policy.refusal(
-            action,
-            level=level,
-            required=process.requirement(action),
-            published=process.is_published and process.procurement.is_published,
-            window=module.window(process),
-            now=now,
-        )
-    )
-
-
-def _locked_module(module: Module) -> Module:
-    return (
-        Module.objects.select_for_update(of=("self",))
-        .select_related("process__procurement")
-        .get(pk=module.pk)
-    )
+    _refuse(refusal_at(level, module, action, now=now))
 
 
 def _audit_actor(participant: Participant, entered_by: User | None) -> User | None:
@@ -117,9 +118,13 @@ def contribution_add(
     ``entered_by`` is a facilitator entering it on the participant's behalf
     (``Action.ASSIST_PARTICIPATION``), tagged with ``channel``; such entries
     skip the verification and spam checks the facilitator already made in
-    person, but not the module's dates.
+    person, but not the module's dates. Anyone else writes at most
+    :data:`RATE_LIMIT` contributions per :data:`RATE_WINDOW`; beyond, the
+    ``ValidationError`` has the code :data:`RATE_LIMITED`.
     """
-    module = _locked_module(module)
+    # Not locked: the counter moves with F() below, and a lock here would
+    # queue everyone writing in the module behind each other's checks.
+    module = Module.objects.select_related("process__procurement").get(pk=module.pk)
     process = module.process
     allowed_kinds = KINDS_BY_MODULE.get(module.kind)
     if allowed_kinds is None:
@@ -166,12 +171,16 @@ def contribution_add(
         if reasons:
             raise ValidationError({"body": [_(reason) for reason in reasons]})
     if entered_by is None:
+        # One person's concurrent requests queue on their own row, so the
+        # count is exact; other people are not held up.
+        Participant.objects.select_for_update().only("pk").get(pk=participant.pk)
         recent = Contribution.objects.filter(
             participant=participant, created_at__gte=timezone.now() - RATE_WINDOW
         ).count()
         if recent >= RATE_LIMIT:
             raise ValidationError(
-                _("You have written a lot in the last minute; please wait a moment.")
+                _("You have written a lot in the last minute; please wait a moment."),
+                code=RATE_LIMITED,
             )
     contribution = Contribution.objects.create(
         module=module,
@@ -268,24 +277,29 @@ _COUNTER = {
 }
 
 
+def _locked_vote(statement: Contribution, participant: Participant) -> StatementVote | None:
+    return (
+        StatementVote.objects.select_for_update()
+        .filter(contribution=statement, participant=participant)
+        .first()
+    )
+
+
 @transaction.atomic
 def statement_vote(
     *, participant: Participant, statement: Contribution, choice: str
 ) -> StatementVote:
     """Vote agree, disagree or pass on a visible statement; voting again
-    replaces the earlier vote, so each participant counts once per statement."""
+    replaces the earlier vote, so each participant counts once per statement.
+    Voting the same again changes nothing."""
     if choice not in VoteChoice.values:
         raise ValidationError({"choice": _("Vote agree, disagree or pass.")})
     statement = _target(statement)
     if statement.kind != ContributionKind.STATEMENT or not statement.is_visible:
         raise ValidationError(_("Only visible statements take votes."))
     check_may(participant, statement.module, "vote")
-    vote = (
-        StatementVote.objects.select_for_update()
-        .filter(contribution=statement, participant=participant)
-        .first()
-    )
-    previous = None
+    vote = _locked_vote(statement, participant)
+    created = False
     if vote is None:
         try:
             with transaction.atomic():
@@ -293,33 +307,27 @@ def statement_vote(
                     contribution=statement, participant=participant, choice=choice
                 )
         except IntegrityError:
-            # A concurrent first vote by the same participant won: treat it as earlier.
-            vote = StatementVote.objects.select_for_update().get(
-                contribution=statement, participant=participant
-            )
+            # A concurrent first vote by the same participant won: this one
+            # replaces it, as if it had come second.
+            vote = _locked_vote(statement, participant)
         else:
-            Contribution.objects.filter(pk=statement.pk).update(
-                **{_COUNTER[choice]: F(_COUNTER[choice]) + 1}
-            )
-            previous = ""
-    if previous is None:  # an earlier vote exists
+            created = True
+    counters = {_COUNTER[choice]: F(_COUNTER[choice]) + 1}
+    previous = None
+    if not created:
         if vote.choice == choice:
             return vote
         previous = vote.choice
-        Contribution.objects.filter(pk=statement.pk).update(
-            **{
-                _COUNTER[previous]: F(_COUNTER[previous]) - 1,
-                _COUNTER[choice]: F(_COUNTER[choice]) + 1,
-            }
-        )
+        counters[_COUNTER[previous]] = F(_COUNTER[previous]) - 1
         vote.choice = choice
         vote.save(update_fields=["choice", "updated_at"])
+    Contribution.objects.filter(pk=statement.pk).update(**counters)
     audit_record(
         actor=participant.user,
         action="statement.voted",
         target=statement,
         organisation_id=statement.module.process.procurement.organisation_id,
-        data={"participant": participant.pk, "choice": choice, "previous": previous or None},
+        data={"participant": participant.pk, "choice": choice, "previous": previous},
     )
     return vote
 

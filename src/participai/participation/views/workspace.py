@@ -46,10 +46,10 @@ def _process(procurement: Procurement, slug: str) -> Process:
     return process
 
 
-def _process_url(process: Process) -> str:
+def _process_url(process: Process, namespace: str = "participation_workspace") -> str:
+    """The process's staff page, or with ``namespace="participation_public"`` its public one."""
     return reverse(
-        "participation_workspace:process",
-        kwargs={"slug": process.procurement.slug, "process": process.slug},
+        f"{namespace}:process", kwargs={"slug": process.procurement.slug, "process": process.slug}
     )
 
 
@@ -150,7 +150,7 @@ def _detail_page(
             "module_form": module_form,
             "can_manage": can_manage,
             "can_assist": can(request.user, Action.ASSIST_PARTICIPATION, procurement),
-            "public_url": f"/p/{procurement.slug}/{process.slug}/",
+            "public_url": _process_url(process, "participation_public"),
         },
         status=status,
     )
@@ -277,11 +277,9 @@ def module_print(request: HttpRequest, slug: str, process: str, module_id: int) 
     ``?where=`` fills in where to hand it back."""
     procurement = access_procurement(request.user, slug)
     item = _process(procurement, process)
-    module = (
-        Module.objects.filter(process=item, pk=module_id, kind__in=selectors.WRITTEN_KINDS)
-        .select_related("process")
-        .first()
-    )
+    module = Module.objects.filter(
+        process=item, pk=module_id, kind__in=selectors.WRITTEN_KINDS
+    ).first()
     if module is None:
         raise Http404("No such part to print in this process.")
     return render(
@@ -295,6 +293,6 @@ def module_print(request: HttpRequest, slug: str, process: str, module_id: int) 
             "lines": range(PRINT_LINES[module.kind]),
             "where": request.GET.get("where", "").strip()[:300],
             "statement_max": STATEMENT_MAX,
-            "public_url": request.build_absolute_uri(f"/p/{procurement.slug}/{item.slug}/"),
+            "public_url": request.build_absolute_uri(_process_url(item, "participation_public")),
         },
     )

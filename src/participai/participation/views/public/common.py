@@ -26,7 +26,7 @@ from ...models import (
     Process,
 )
 from ...services import contributions as services
-from ...sessions import Visitor, participant_for_request
+from ...sessions import Visitor, participant_for_request, visitor
 
 TEMPLATES = "participation/public/"
 
@@ -138,17 +138,16 @@ def way_forward(key: str, process: Process, back: str, you: Visitor) -> list[tup
 def refusal_in(
     you: Visitor, module: Module, action: str, back: str, *, now: datetime | None = None
 ) -> Refusal | None:
-    """What ``check_may`` says about ``action`` for this visitor, with the way forward."""
-    try:
-        services.check_may(you.for_policy, module, action, now=now)
-    except ValidationError as error:
-        key = error.code or ""
-        return Refusal(
-            key=key,
-            message=error.messages[0],
-            links=way_forward(key, module.process, back, you),
-        )
-    return None
+    """Why this visitor may not do ``action`` in ``module`` (the rules
+    ``check_may`` applies, at the visitor's level), with the way forward."""
+    key = services.refusal_at(you.level, module, action, now=now)
+    if key is None:
+        return None
+    return Refusal(
+        key=key,
+        message=_(policy.REASONS[key]),
+        links=way_forward(key, module.process, back, you),
+    )
 
 
 def read_refusal(request: HttpRequest, process: Process, you: Visitor) -> Refusal | None:
@@ -190,13 +189,21 @@ def contribution_in(module: Module, pk: int) -> Contribution:
 
 
 def acting_participant(request: HttpRequest, module: Module, action: str) -> Participant:
-    """The participant a write acts as. A guest who has not joined gets the
-    policy's reason (the module may also be closed), as a ``ValidationError``."""
-    participant = participant_for_request(request)
-    if participant is None:
-        services.check_may(None, module, action)
-        raise ValidationError(_(policy.REASONS["needs_guest"]), code="needs_guest")
-    return participant
+    """The participant ``action`` (``contribute``, ``vote``, or ``read`` for
+    a report to moderators) acts as. Someone without one yet is checked
+    first, as a ``ValidationError`` with the policy's reason: a guest who has
+    not joined is refused (the module may also be closed), and an account
+    holder's participant is made only when the rules let the action through,
+    so a refused first write leaves nothing behind."""
+    you = visitor(request)
+    if you.participant is not None:
+        return you.participant
+    key = services.refusal_at(you.level, module, action) or (
+        None if you.is_signed_in else "needs_guest"
+    )
+    if key is not None:
+        raise ValidationError(_(policy.REASONS[key]), code=key)
+    return participant_for_request(request)
 
 
 def first_message(error: ValidationError) -> str:

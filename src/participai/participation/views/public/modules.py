@@ -3,6 +3,7 @@ vote on statements, flag, and remove their own words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from participai.accounts.models import Participant
 from participai.core.forms import add_service_errors
 from participai.core.text import render_markdown
 
@@ -36,7 +38,7 @@ from ...models import (
 )
 from ...selectors.threads import ORDERS, next_statement, thread_page
 from ...services import contributions as services
-from ...sessions import participant_for_request, visitor
+from ...sessions import visitor
 from .common import (
     ORDER_LABELS,
     TEMPLATES,
@@ -77,14 +79,15 @@ def _module_context(
     contribute = refusal_in(you, module, "contribute", back, now=now)
     vote = refusal_in(you, module, "vote", back, now=now)
     reader = you.participant
+    window = module.window(process)
     context: dict[str, Any] = {
         "process": process,
         "procurement": process.procurement,
         "module": module,
         "is_preview": is_preview,
         "you": you,
-        "state": module.window(process).state(now),
-        "window": module.window(process),
+        "state": window.state(now),
+        "window": window,
         "description_html": render_markdown(module.description),
         "contribute_refusal": contribute,
         "vote_refusal": vote,
@@ -201,10 +204,16 @@ def contribute(request: HttpRequest, slug: str, process: str, module: int) -> Ht
 
 
 def _act(
-    request: HttpRequest, slug: str, process: str, module: int, pk: int, action
+    request: HttpRequest,
+    slug: str,
+    process: str,
+    module: int,
+    pk: int,
+    action: Callable[[Participant, Contribution], str],
 ) -> HttpResponse:
     """Run one participant's action on a contribution (support, withdraw,
-    vote): success → message and back; refusal → the module page, 400."""
+    vote), which returns the message to show: success → message and back;
+    refusal → the module page, 400."""
     item, is_preview, response = _open_module(request, slug, process, module)
     if response is not None:
         return response
@@ -222,7 +231,9 @@ def _act(
 
 @require_POST
 def support(request: HttpRequest, slug: str, process: str, module: int, pk: int) -> HttpResponse:
-    def action(participant, contribution):
+    """Support a comment or idea; supporting it again changes nothing."""
+
+    def action(participant: Participant, contribution: Contribution) -> str:
         if services.contribution_support(participant=participant, contribution=contribution):
             return _("You support this contribution.")
         return _("You already support this contribution.")
@@ -232,7 +243,9 @@ def support(request: HttpRequest, slug: str, process: str, module: int, pk: int)
 
 @require_POST
 def unsupport(request: HttpRequest, slug: str, process: str, module: int, pk: int) -> HttpResponse:
-    def action(participant, contribution):
+    """Withdraw a support while the module is open."""
+
+    def action(participant: Participant, contribution: Contribution) -> str:
         if services.contribution_unsupport(participant=participant, contribution=contribution):
             return _("You no longer support this contribution.")
         return _("You did not support this contribution.")
@@ -245,7 +258,7 @@ def vote(request: HttpRequest, slug: str, process: str, module: int, pk: int) ->
     """Agree, disagree or pass on a statement; voting again changes the vote.
     Back to the next statement, or to the list the vote was cast from."""
 
-    def action(participant, statement):
+    def action(participant: Participant, statement: Contribution) -> str:
         choice = request.POST.get("choice", "")
         services.statement_vote(participant=participant, statement=statement, choice=choice)
         return _("Your vote is saved: %(choice)s.") % {"choice": VoteChoice(choice).label}
@@ -344,7 +357,8 @@ def flag(request: HttpRequest, slug: str, process: str, module: int, pk: int) ->
         if refusal is None and form.is_valid():
             try:
                 flagged = services.contribution_flag(
-                    participant=participant_for_request(request),
+                    # Flagging asks what reading asks (and a pseudonym).
+                    participant=acting_participant(request, item, "read"),
                     contribution=contribution,
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
@@ -387,11 +401,13 @@ def remove(request: HttpRequest, slug: str, process: str, module: int, pk: int) 
     error = ""
     status = 200
     if request.method == "POST":
-        participant = participant_for_request(request)
         try:
-            if participant is None:
+            if you.participant is None:
+                # Nobody who has not taken part wrote it; no participant is made to say so.
                 raise ValidationError(_("You can only remove what you wrote."))
-            services.contribution_remove_own(participant=participant, contribution=contribution)
+            services.contribution_remove_own(
+                participant=you.participant, contribution=contribution
+            )
         except ValidationError as exc:
             error = first_message(exc)
             status = 400
