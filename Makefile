@@ -8,11 +8,15 @@ VENDOR := src/participai/core/static/vendor
 
 .PHONY: run test test-fast bench lint format setup assets translations messages screenshots clean
 
-$(BIN)/activate: pyproject.toml
+# A stamp written only once the install succeeded: an install cut short
+# (no network, a failed build) is tried again by the next make.
+INSTALLED := $(VENV)/.installed
+
+$(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
-	touch $(BIN)/activate
+	touch $(INSTALLED)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -28,10 +32,10 @@ $(VENDOR)/.built: node_modules/.package-lock.json
 
 assets: $(VENDOR)/.built
 
-translations: $(BIN)/activate
+translations: $(INSTALLED)
 	$(PARTICIPAI) compiletranslations
 
-setup: $(BIN)/activate assets translations
+setup: $(INSTALLED) assets translations
 
 run: setup
 	$(PARTICIPAI) migrate --noinput
@@ -51,16 +55,16 @@ bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/instruments.py
 
-lint: $(BIN)/activate
+lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-format: $(BIN)/activate
+format: $(INSTALLED)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
 # Refresh the .po catalogues from the source (needs GNU gettext's xgettext).
-messages: $(BIN)/activate
+messages: $(INSTALLED)
 	cd src/participai && ../../$(PARTICIPAI) makemessages -l es -l ca --no-obsolete --no-location
 
 screenshots: setup

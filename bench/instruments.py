@@ -11,9 +11,11 @@
   ratio canvas/floor.
 
 ``make bench`` runs it after the page benchmark. The data lives in
-``var/bench/instruments/`` (a SQLite database with the demo, made on the first
-run). Results go to ``bench/results/instruments.json``. No number here is a
-pass or fail: speed is the ratio to the floor on this machine, in this run.
+``var/bench/instruments/`` (a SQLite database with the demo, made when missing:
+on every ``make bench``, whose page benchmark empties ``var/bench/``), or in
+the database ``DATABASE_URL`` names when it is set. Results go to
+``bench/results/instruments.json``. No number here is a pass or fail: speed is
+the ratio to the floor on this machine, in this run.
 """
 
 from __future__ import annotations

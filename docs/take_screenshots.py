@@ -49,6 +49,8 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
+            else:
+                raise SystemExit(f"The server did not answer on {base}/healthz.")
             shoot(base)
         finally:
             server.terminate()
@@ -68,7 +70,9 @@ def shoot(base: str) -> None:
         page.fill("#id_username", "nb-officer")
         page.fill("#id_password", "participai-demo")
         page.click("button[type=submit]:has-text('Log in')")
-        page.goto(f"{base}/workspace/")
+        # Logging in redirects to the workspace; wait for it rather than race
+        # the login's response with a navigation of our own.
+        page.wait_for_url(f"{base}/workspace/")
         page.screenshot(path=OUT / "workspace.png", full_page=False)
         triage = f"{base}/workspace/procurements/ai-assisted-triage-of-adult-social-care-referrals"
         for name, path in (

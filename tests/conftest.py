@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from participai.accounts import services as account_services
 from participai.accounts.models import Organisation, User
@@ -15,6 +16,11 @@ from participai.procurements import services as procurement_services
 from participai.procurements.models import Procurement
 
 PASSWORD = "a-long-test-password"
+
+# No test asserts a time (speed is measured in bench/): a property test on a
+# busy machine (xdist workers, CI) must not fail for taking longer than 200 ms.
+hypothesis_settings.register_profile("participai", deadline=None)
+hypothesis_settings.load_profile("participai")
 
 PROBLEM = (
     "Referrals to the service wait nineteen days for a first contact, and urgent ones wait in "

@@ -51,60 +51,42 @@ def log(message: str, *, error: bool = False) -> None:
 # --------------------------------------------------------------------------- parameters
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+def _int_options(cpus: int) -> tuple[tuple[str, int, int, str, str], ...]:
+    """The integer flags: name, default, minimum, help, and how the default
+    is shown when not as its number."""
+    return (
+        ("users", 20, 1, "concurrent locust users", ""),
+        ("spawn-rate", 20, 1, "users started per second", ""),
+        ("duration", 20, 1, "seconds of measured load per target", ""),
+        ("warmup", 3, 0, "seconds of unmeasured load per target first", ""),
+        (
+            "rounds",
+            1,
+            1,
+            "measure floor and page this many times, alternating, and report the median of each",
+            "",
+        ),
+        ("workers", max(2, cpus), 1, "gunicorn worker processes", "number of CPUs, at least 2"),
+        ("threads", 4, 1, "threads per gunicorn worker", "4 as `participai serve`"),
+    )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    cpus = os.cpu_count() or 2
     parser = argparse.ArgumentParser(
         description="Benchmark the public procurement page against a floor view.",
         epilog="Set DATABASE_URL to measure on PostgreSQL instead of SQLite.",
     )
-    parser.add_argument(
-        "--users",
-        type=int,
-        default=_env_int("BENCH_USERS", 20),
-        help="concurrent locust users (BENCH_USERS, default 20)",
-    )
-    parser.add_argument(
-        "--spawn-rate",
-        type=int,
-        default=_env_int("BENCH_SPAWN_RATE", 20),
-        help="users started per second (BENCH_SPAWN_RATE, default 20)",
-    )
-    parser.add_argument(
-        "--duration",
-        type=int,
-        default=_env_int("BENCH_DURATION", 20),
-        help="seconds of measured load per target (BENCH_DURATION, default 20)",
-    )
-    parser.add_argument(
-        "--warmup",
-        type=int,
-        default=_env_int("BENCH_WARMUP", 3),
-        help="seconds of unmeasured load per target first (BENCH_WARMUP, default 3)",
-    )
-    parser.add_argument(
-        "--rounds",
-        type=int,
-        default=_env_int("BENCH_ROUNDS", 1),
-        help="measure floor and page this many times, alternating, and report "
-        "the median of each (BENCH_ROUNDS, default 1)",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=_env_int("BENCH_WORKERS", max(2, cpus)),
-        help="gunicorn worker processes (BENCH_WORKERS, default: number of CPUs, at least 2)",
-    )
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=_env_int("BENCH_THREADS", 4),
-        help="threads per gunicorn worker (BENCH_THREADS, default 4 as `participai serve`)",
-    )
+    options = _int_options(os.cpu_count() or 2)
+    for name, default, _minimum, text, shown in options:
+        variable = "BENCH_" + name.upper().replace("-", "_")
+        parser.add_argument(
+            f"--{name}",
+            type=int,
+            # A string default goes through ``type`` as if typed on the command
+            # line, so a bad BENCH_* value gets argparse's message, not a traceback.
+            default=os.environ.get(variable, "").strip() or default,
+            help=f"{text} ({variable}, default {shown or default})",
+        )
     parser.add_argument(
         "--fresh",
         action="store_true",
@@ -117,11 +99,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # Internal: run inside Django in a child process with the server's settings.
     parser.add_argument("--internal", choices=INTERNAL_STEPS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    for name in ("users", "spawn_rate", "duration", "workers", "threads", "rounds"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    if args.warmup < 0:
-        parser.error("--warmup must be 0 or more")
+    for name, _default, minimum, _text, _shown in options:
+        if getattr(args, name.replace("-", "_")) < minimum:
+            parser.error(f"--{name} must be at least {minimum}")
     return args
 
 

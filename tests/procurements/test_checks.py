@@ -130,3 +130,17 @@ def test_a_new_check_can_be_registered_and_run(make_procurement):
     finally:
         checks.REGISTRY.pop(key, None)
     assert key not in checks.REGISTRY
+
+
+def test_prefetch_lookups_are_declared_once_in_order():
+    before = list(checks.PREFETCH)
+    try:
+        checks.prefetch_for_checks("test_relation", "documents")
+        checks.prefetch_for_checks("test_relation", "test_other")
+        added = checks.PREFETCH[len(before) :]
+        expected = ["test_relation", "test_other"]
+        if "documents" not in before:
+            expected.insert(1, "documents")
+        assert added == expected
+    finally:
+        checks.PREFETCH[:] = before

@@ -141,6 +141,24 @@ def test_procurement_page_cache_is_per_language_and_audience(
     assert "Internal notes" not in client.get(url).content.decode()
 
 
+def test_procurement_page_links_its_open_data(client, published, procurement, org, make_member):
+    html = client.get(f"/p/{published.slug}/").content.decode()
+    links = {
+        f"/api/procurements/{published.slug}/canvas.pdf": "application/pdf",
+        f"/api/procurements/{published.slug}/obligations": "application/json",
+    }
+    for url, content_type in links.items():
+        assert f'href="{url}"' in html
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith(content_type)
+    # A draft's preview has no open data to link to: the API keeps drafts out.
+    client.force_login(make_member(org, Role.AUDITOR))
+    preview = client.get(f"/p/{procurement.slug}/").content.decode()
+    assert "Draft preview" in preview
+    assert "/api/procurements/" not in preview
+
+
 def test_draft_page_is_404_for_the_public_and_other_bodies(
     client, procurement, resident, make_member, other_org
 ):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -69,8 +71,8 @@ def test_dashboard_query_count_is_constant(
         make_procurement(title=f"P{n}")
     client.force_login(lead)
     # session, user, roles, organisations, procurements, documents, and one
-    # query per relation the gate checks read
-    with django_assert_num_queries(6 + len(PREFETCH)):
+    # query per other relation the gate checks read
+    with django_assert_num_queries(6 + len(set(PREFETCH) - {"documents"})):
         assert client.get("/workspace/").status_code == 200
 
 
@@ -103,7 +105,7 @@ def test_create_with_bad_input_keeps_what_was_typed(client, lead, org):
     response = client.post(
         "/workspace/procurements/new/", _form(organisation=org.id, title="", estimated_value="-5")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "Nothing was saved" in html
     assert "Families get help before crises." in html  # nothing typed is lost
@@ -123,7 +125,7 @@ def test_create_refused_to_roles_without_it(client, org, make_member, role):
 def test_create_cannot_target_another_organisation(client, lead, other_org):
     client.force_login(lead)
     response = client.post("/workspace/procurements/new/", _form(organisation=other_org.id))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Select a valid choice" in response.content
     assert Procurement.objects.count() == 0
 
@@ -135,6 +137,26 @@ def test_detail_shows_checklist_and_actions(client, lead, procurement):
     assert "Record the gate decision" in html
     assert "Edit the definition" in html
     assert "Publish on the portal" not in html  # leads do not publish
+
+
+def test_detail_links_every_instrument_of_the_playbook(client, lead, procurement):
+    client.force_login(lead)
+    html = client.get(f"/workspace/procurements/{procurement.slug}/").content.decode()
+    nav = html.split('aria-labelledby="instruments-heading"')[1].split("</nav>")[0]
+    links = re.findall(r'href="([^"]+)"', nav)
+    base = f"/workspace/procurements/{procurement.slug}/"
+    assert links == [
+        f"{base}assessment/",
+        f"{base}assessment/ai-act/",
+        f"{base}assessment/obligations/",
+        f"{base}assessment/consequences/",
+        f"{base}engagement/actors/",
+        f"{base}engagement/plan/",
+        f"{base}engagement/canvas/",
+        f"{base}participation/",
+    ]
+    for url in links:
+        assert client.get(url).status_code == 200, url
 
 
 def test_detail_is_404_for_other_organisations_and_residents(
@@ -155,6 +177,19 @@ def test_edit_records_the_change(client, lead, procurement):
     assert procurement.mission == "A sharper mission."
     event = AuditEvent.objects.get(action="procurement.updated")
     assert event.data["changes"]["mission"]["to"] == "A sharper mission."
+
+
+def test_edit_with_bad_input_is_refused_and_changes_nothing(client, lead, procurement):
+    client.force_login(lead)
+    url = f"/workspace/procurements/{procurement.slug}/edit/"
+    data = _form(title="", mission="A mission nobody saved.", estimated_value="-5")
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
+    assert "A mission nobody saved." in response.content.decode()  # nothing typed is lost
+    procurement.refresh_from_db()
+    assert procurement.mission != "A mission nobody saved."
+    assert not AuditEvent.objects.filter(action="procurement.updated").exists()
 
 
 def test_edit_refused_after_the_purpose_phase(client, lead, make_procurement):
@@ -221,7 +256,7 @@ def test_gate_decision_with_failing_checks_is_refused_with_the_reason(
             "deciders": [lead.id],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Non-AI alternatives were considered" in response.content
     assert b"We think it is ready to go on." in response.content
     assert GateDecision.objects.count() == 0
@@ -253,9 +288,26 @@ def test_rejected_upload_says_why_and_keeps_the_form(client, lead, procurement):
         f"/workspace/procurements/{procurement.slug}/documents/new/",
         {"title": "Report", "document_type": "other", "file": upload},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"its content is not of that type (PDF)" in response.content
     assert b'value="Report"' in response.content
+    assert Document.objects.count() == 0
+
+
+def test_rejected_upload_is_explained_in_the_uploaders_language(client, lead, procurement):
+    client.force_login(lead)
+    response = client.post(
+        f"/workspace/procurements/{procurement.slug}/documents/new/",
+        {
+            "title": "Informe",
+            "document_type": "other",
+            "file": SimpleUploadedFile("informe.pdf", b"<html></html>"),
+        },
+        headers={"accept-language": "es"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "El archivo tiene la extensión .pdf pero su contenido no es de ese tipo (PDF)." in html
     assert Document.objects.count() == 0
 
 
@@ -270,7 +322,7 @@ def test_document_with_file_and_text_is_refused(client, lead, procurement):
             "file": SimpleUploadedFile("a.txt", b"plain text"),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"not both" in response.content
     assert b"Some text I wrote" in response.content
     assert Document.objects.count() == 0

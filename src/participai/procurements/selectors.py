@@ -171,20 +171,19 @@ def dashboard(procurements: Iterable[Procurement]) -> Dashboard:
     count: the procurements, their documents, and what the checks read."""
     procurements = list(procurements)
     active = [p for p in procurements if p.status == ProcurementStatus.ACTIVE]
-    stage_docs: dict[int, list[Document]] = defaultdict(list)
-    current_stage = {p.id: p.stage for p in active}
-    if active:
-        documents = Document.objects.filter(procurement_id__in=current_stage).only(
-            "id", "procurement_id", "stage"
-        )
-        for document in documents:
-            if document.stage == current_stage[document.procurement_id]:
-                stage_docs[document.procurement_id].append(document)
-    prefetch_related_objects(active, *PREFETCH)
+    # The documents once, for this module's checks and for any check that
+    # declared "documents" in PREFETCH (Django skips a lookup already done);
+    # without their text, which no check reads.
+    prefetch_related_objects(
+        active,
+        Prefetch("documents", queryset=Document.objects.defer("body", "description")),
+        *PREFETCH,
+    )
     by_stage: dict[str, list[DashboardItem]] = defaultdict(list)
     for p in active:
+        stage_documents = [d for d in p.documents.all() if d.stage == p.stage]
         by_stage[p.stage].append(
-            DashboardItem(p, gate_checklist(p, stage_documents=stage_docs.get(p.id, [])))
+            DashboardItem(p, gate_checklist(p, stage_documents=stage_documents))
         )
     columns = [
         DashboardColumn(stage=stage, items=by_stage[stage.key])

@@ -20,13 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from participai.accounts.models import Organisation, User
 from participai.core.audit import audit_record
 from participai.core.text import clean_plain
 
-from . import lifecycle
+from . import lifecycle, uploads
 from .access import Action, is_member, require, require_in_organisation
 from .checks import CheckResult
 from .models import (
@@ -45,15 +44,6 @@ from .uploads import UploadRejected, check_upload
 MIN_RATIONALE_CHARS = 20
 OTHER_DECIDERS_MAX = GateDecision._meta.get_field("other_deciders").max_length
 TITLE_MAX = Document._meta.get_field("title").max_length
-UPLOAD_MESSAGES = {
-    "type": gettext_lazy("Files of type %(extension)s are not accepted. Accepted: %(accepted)s."),
-    "empty": gettext_lazy("The file is empty."),
-    "size": gettext_lazy("The file is %(size)s; the limit is %(limit)s."),
-    "not_text": gettext_lazy("The file is named %(extension)s but is not UTF-8 text."),
-    "content": gettext_lazy(
-        "The file is named %(extension)s but its content is not of that type (%(kind)s)."
-    ),
-}
 EDITABLE_FIELDS = (
     "title",
     "mission",
@@ -433,7 +423,11 @@ def document_add(
                 filename=filename, size=size, head=head, max_bytes=settings.DOCUMENT_MAX_BYTES
             )
         except UploadRejected as rejected:
-            errors["file"] = str(UPLOAD_MESSAGES[rejected.code]) % rejected.params
+            # Marked params (a kind's label) have a translation; the others
+            # (extensions, sizes) have none and come back as they are. (An
+            # empty one is kept as it is: gettext("") is the catalogue's header.)
+            params = {name: value and _(value) for name, value in rejected.params.items()}
+            errors["file"] = _(uploads.MESSAGES[rejected.code]) % params
         else:
             document.sha256 = sha256
             document.size = size

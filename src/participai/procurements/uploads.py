@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+from participai.core.marks import gettext_noop
+
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -25,46 +27,64 @@ class FileKind:
 KINDS: dict[str, FileKind] = {
     kind.extension: kind
     for kind in (
-        FileKind(".pdf", "application/pdf", "PDF", (b"%PDF-",)),
+        FileKind(".pdf", "application/pdf", gettext_noop("PDF"), (b"%PDF-",)),
         FileKind(
             ".docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "Word document",
+            gettext_noop("Word document"),
             (ZIP_MAGIC,),
         ),
         FileKind(
             ".xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "Excel workbook",
+            gettext_noop("Excel workbook"),
             (ZIP_MAGIC,),
         ),
         FileKind(
-            ".odt", "application/vnd.oasis.opendocument.text", "OpenDocument text", (ZIP_MAGIC,)
+            ".odt",
+            "application/vnd.oasis.opendocument.text",
+            gettext_noop("OpenDocument text"),
+            (ZIP_MAGIC,),
         ),
         FileKind(
             ".ods",
             "application/vnd.oasis.opendocument.spreadsheet",
-            "OpenDocument spreadsheet",
+            gettext_noop("OpenDocument spreadsheet"),
             (ZIP_MAGIC,),
         ),
-        FileKind(".png", "image/png", "PNG image", (b"\x89PNG\r\n\x1a\n",)),
-        FileKind(".jpg", "image/jpeg", "JPEG image", (b"\xff\xd8\xff",)),
-        FileKind(".jpeg", "image/jpeg", "JPEG image", (b"\xff\xd8\xff",)),
-        FileKind(".csv", "text/csv", "CSV", text=True),
-        FileKind(".txt", "text/plain", "plain text", text=True),
-        FileKind(".md", "text/markdown", "Markdown", text=True),
+        FileKind(".png", "image/png", gettext_noop("PNG image"), (b"\x89PNG\r\n\x1a\n",)),
+        FileKind(".jpg", "image/jpeg", gettext_noop("JPEG image"), (b"\xff\xd8\xff",)),
+        FileKind(".jpeg", "image/jpeg", gettext_noop("JPEG image"), (b"\xff\xd8\xff",)),
+        FileKind(".csv", "text/csv", gettext_noop("CSV"), text=True),
+        FileKind(".txt", "text/plain", gettext_noop("plain text"), text=True),
+        FileKind(".md", "text/markdown", gettext_noop("Markdown"), text=True),
     )
 }
 ALLOWED_EXTENSIONS = tuple(sorted(KINDS))
 
 
-class UploadRejected(ValueError):
-    """The upload is not accepted. ``code`` says why and ``params`` fill in the
-    message, so the caller can word it in the uploader's language;
-    ``str(error)`` is the English wording."""
+# Why an upload is refused, by ``UploadRejected.code``. Marked for
+# translation: the web layer shows ``gettext(MESSAGES[code]) % params``.
+MESSAGES: dict[str, str] = {
+    "type": gettext_noop("Files of type %(extension)s are not accepted. Accepted: %(accepted)s."),
+    "empty": gettext_noop("The file is empty."),
+    "size": gettext_noop("The file is %(size)s; the limit is %(limit)s."),
+    "not_text": gettext_noop("The file is named %(extension)s but is not UTF-8 text."),
+    "content": gettext_noop(
+        "The file is named %(extension)s but its content is not of that type (%(kind)s)."
+    ),
+}
 
-    def __init__(self, message: str, code: str = "", **params: object):
-        super().__init__(message)
+
+class UploadRejected(ValueError):
+    """The upload is not accepted. ``code`` (a key of :data:`MESSAGES`) says
+    why and ``params`` fill in the message, so the caller can word it in the
+    uploader's language; ``str(error)`` is the English wording. A param is
+    either a value shown as it is (an extension, a size) or a text marked for
+    translation (a :class:`FileKind` label, "(none)")."""
+
+    def __init__(self, code: str, **params: str):
+        super().__init__(MESSAGES[code] % params)
         self.code = code
         self.params = params
 
@@ -105,35 +125,15 @@ def check_upload(*, filename: str, size: int, head: bytes, max_bytes: int) -> Fi
     kind = KINDS.get(extension)
     if kind is None:
         accepted = ", ".join(ALLOWED_EXTENSIONS)
-        shown = extension or "(none)"
-        raise UploadRejected(
-            f"Files of type {shown} are not accepted. Accepted: {accepted}.",
-            "type",
-            extension=shown,
-            accepted=accepted,
-        )
+        shown = extension or gettext_noop("(none)")
+        raise UploadRejected("type", extension=shown, accepted=accepted)
     if size <= 0:
-        raise UploadRejected("The file is empty.", "empty")
+        raise UploadRejected("empty")
     if size > max_bytes:
-        shown_size, shown_limit = human_size(size), human_size(max_bytes)
-        raise UploadRejected(
-            f"The file is {shown_size}; the limit is {shown_limit}.",
-            "size",
-            size=shown_size,
-            limit=shown_limit,
-        )
+        raise UploadRejected("size", size=human_size(size), limit=human_size(max_bytes))
     if kind.text:
         if not _looks_like_text(head, complete=size <= len(head)):
-            raise UploadRejected(
-                f"The file is named {extension} but is not UTF-8 text.",
-                "not_text",
-                extension=extension,
-            )
+            raise UploadRejected("not_text", extension=extension)
     elif not any(head.startswith(magic) for magic in kind.magic):
-        raise UploadRejected(
-            f"The file is named {extension} but its content is not a {kind.label}.",
-            "content",
-            extension=extension,
-            kind=kind.label,
-        )
+        raise UploadRejected("content", extension=extension, kind=kind.label)
     return kind

@@ -64,6 +64,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _refused_if_posted(request: HttpRequest) -> int:
+    """The status of a form page: a POST that is shown again was refused
+    (invalid, or the service said no), and says so with 400, like every form."""
+    return 400 if request.method == "POST" else 200
+
+
 def _creatable_organisations(request: HttpRequest):
     """The bodies in which the user may open a procurement."""
     allowed = [
@@ -97,7 +103,12 @@ def procurement_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Procurement opened as a draft."))
             return redirect("workspace:procurement", slug=item.slug)
-    return render(request, "procurements/workspace/procurement_form.html", {"form": form})
+    return render(
+        request,
+        "procurements/workspace/procurement_form.html",
+        {"form": form},
+        status=_refused_if_posted(request),
+    )
 
 
 @login_required
@@ -137,6 +148,7 @@ def procurement_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "procurements/workspace/procurement_form.html",
         {"form": form, "procurement": item},
+        status=_refused_if_posted(request),
     )
 
 
@@ -174,6 +186,7 @@ def gate_decide(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "procurements/workspace/gate_form.html",
         {"form": form, "procurement": item, "checklist": gate_checklist(item)},
+        status=_refused_if_posted(request),
     )
 
 
@@ -201,7 +214,10 @@ def document_add(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Document added."))
             return redirect("workspace:procurement", slug=item.slug)
     return render(
-        request, "procurements/workspace/document_form.html", {"form": form, "procurement": item}
+        request,
+        "procurements/workspace/document_form.html",
+        {"form": form, "procurement": item},
+        status=_refused_if_posted(request),
     )
 
 
