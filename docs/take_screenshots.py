@@ -66,6 +66,16 @@ def shoot(base: str) -> None:
         page.screenshot(path=OUT / "portal.png", full_page=False)
         page.goto(f"{base}/p/ai-assisted-triage-of-adult-social-care-referrals/")
         page.screenshot(path=OUT / "procurement.png", full_page=False)
+        consultation = (
+            f"{base}/p/shorter-waits-for-home-care-assessments/what-matters-while-waiting/"
+        )
+        page.goto(consultation)
+        page.screenshot(path=OUT / "process.png", full_page=False)
+        page.get_by_role("link", name="Your experience and ideas").first.click()
+        page.screenshot(path=OUT / "comments.png", full_page=False)
+        page.goto(consultation)
+        page.get_by_role("link", name="Statements to vote on").first.click()
+        page.screenshot(path=OUT / "statements.png", full_page=False)
         page.goto(f"{base}/accounts/login/")
         page.fill("#id_username", "nb-officer")
         page.fill("#id_password", "participai-demo")

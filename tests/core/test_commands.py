@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from participai.accounts.models import Membership, Organisation, User
 from participai.accounts.roles import Role
 from participai.core.audit import audit_verify
+from participai.participation.models import Contribution, Process
 from participai.procurements.models import GateOutcome, Procurement, ProcurementStatus
 
 
@@ -42,6 +44,26 @@ def test_demo_loads_a_coherent_story(demo_loaded):
     assert signals.decisions.last().outcome == GateOutcome.STOP
     assert signals.documents.filter(document_type="lessons_learned").exists()
     assert Procurement.objects.filter(is_published=False, stage="problem_definition").exists()
+
+
+def test_demo_holds_an_open_consultation_residents_can_join(demo_loaded, client):
+    url = "/p/shorter-waits-for-home-care-assessments/what-matters-while-waiting/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "What matters most to you" in page.content.decode()
+    process = Process.objects.get(slug="what-matters-while-waiting")
+    assert process.is_published
+    assert process.opens_at <= timezone.now() < process.closes_at
+    kinds = {m.kind: m for m in process.modules.all()}
+    assert set(kinds) == {"comments", "statements"}
+    comments = kinds["comments"].contributions
+    assert comments.filter(parent__isnull=False).exists()
+    assert comments.filter(channel="in_person", entered_by__isnull=False).exists()
+    # Counters agree with the rows the services wrote.
+    for contribution in Contribution.objects.filter(module__process=process):
+        assert contribution.support_count == contribution.supports.count()
+        assert contribution.agree_count == contribution.votes.filter(choice="agree").count()
+    assert kinds["statements"].contributions.filter(agree_count__gt=0).count() == 4
 
 
 def test_demo_has_staff_in_every_role_and_residents(demo_loaded):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from participai.accounts import services as account_services
 from participai.accounts.models import Organisation, User
@@ -21,6 +22,9 @@ from participai.assessment import demo as stakes
 from participai.assessment.services import consequences as consequence_services
 from participai.engagement.services import actors as actor_services
 from participai.engagement.services import plan as plan_services
+from participai.participation.services import contributions as contribution_services
+from participai.participation.services import participants as participant_services
+from participai.participation.services import processes as process_services
 
 from . import services
 from .models import DocumentType, EntryRoute, GateOutcome, Procurement
@@ -838,3 +842,99 @@ def _home_care_waiting(org: Organisation, staff: dict[str, User]) -> None:
         estimated_value=Decimal("420000"),
     )
     services.procurement_publish(actor=admin, procurement=p)
+    _home_care_consultation(lead, p)
+
+
+# What residents, carers and assessors said in the open consultation (the
+# pseudonyms are guests; one is a resident's account).
+HOME_CARE_COMMENTS = [
+    (
+        "Mercè, carer",
+        "My mother waited five months. What we needed most was to know *when* someone would "
+        "come, not a faster visit.",
+        ["The letter gave no date at all; we phoned every week."],
+    ),
+    (
+        "Assessor in the north district",
+        "Half of my week is spent driving between villages. Grouping visits by area would help "
+        "before any software does.",
+        [],
+    ),
+    (
+        "Pau",
+        "Whatever tool you buy, a person must still decide the level of care. Say so in the "
+        "tender.",
+        ["Agreed: a route planner is fine, a scoring tool is not."],
+    ),
+]
+HOME_CARE_STATEMENTS = [
+    "People waiting should be told a date for their assessment within a week of asking.",
+    "Review assessments can be done by video when the person agrees.",
+    "Software may plan routes but must never rank who is assessed first.",
+    "The region should hire assessors before it buys software.",
+]
+
+
+def _home_care_consultation(lead: User, p: Procurement) -> None:
+    """An open consultation on the problem, so the portal shows participation at work."""
+    now = timezone.now()
+    process = process_services.process_create(
+        actor=lead,
+        procurement=p,
+        title="What should a shorter wait look like?",
+        slug="what-matters-while-waiting",
+        question="What matters most to you while you wait for a home-care assessment, "
+        "and what should change first?",
+        description="Tell us in your own words, reply to others, and vote on the statements "
+        "people have written. The hearing with carers' associations will start from what is "
+        "said here.",
+        negotiable="How the problem is described, what counts as a shorter wait, and which "
+        "measures the region tries first.",
+        not_negotiable="The legal deadline of 30 days and the assessors' professional "
+        "judgement on the level of care.",
+        decision_stage="diagnosis",
+        opens_at=now - datetime.timedelta(days=5),
+        closes_at=now + datetime.timedelta(days=40),
+    )
+    comments = process_services.module_add(
+        actor=lead, process=process, kind="comments", title="Your experience and ideas"
+    )
+    statements = process_services.module_add(
+        actor=lead, process=process, kind="statements", title="Statements to vote on"
+    )
+    process_services.process_publish(actor=lead, process=process)
+    voters = [participant_services.guest_join(pseudonym=f"Neighbour {n}") for n in range(1, 7)]
+    for pseudonym, text, replies in HOME_CARE_COMMENTS:
+        author = participant_services.guest_join(pseudonym=pseudonym)
+        comment = contribution_services.contribution_add(
+            participant=author, module=comments, body=text
+        )
+        for reply in replies:
+            contribution_services.contribution_add(
+                participant=voters[len(replies)],
+                module=comments,
+                body=reply,
+                parent=comment,
+            )
+        for voter in voters[: 1 + len(text) % 4]:
+            contribution_services.contribution_support(participant=voter, contribution=comment)
+    contribution_services.contribution_add(
+        participant=participant_services.guest_join(pseudonym="Rosa, 82"),
+        module=comments,
+        body="I do not use the internet. The social worker at the day centre wrote this for "
+        "me: please phone people, do not only send letters.",
+        channel="in_person",
+        entered_by=lead,
+    )
+    choices = ["agree", "agree", "disagree", "pass", "agree", "agree"]
+    for index, text in enumerate(HOME_CARE_STATEMENTS):
+        statement = contribution_services.contribution_add(
+            participant=voters[index], module=statements, body=text
+        )
+        for offset, voter in enumerate(voters):
+            if voter != voters[index]:
+                contribution_services.statement_vote(
+                    participant=voter,
+                    statement=statement,
+                    choice=choices[(index + offset) % len(choices)],
+                )
