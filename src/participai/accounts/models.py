@@ -72,6 +72,12 @@ class Membership(TimeStampedModel):
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
 
 
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("At once, one mail each time")
+    DAILY = "daily", _("Once a day, in a digest")
+    NEVER = "never", _("Never")
+
+
 class Participant(TimeStampedModel):
     """Someone taking part in a participation process.
 
@@ -94,6 +100,12 @@ class Participant(TimeStampedModel):
     code_sent_at = models.DateTimeField(null=True, blank=True)
     code_attempts = models.PositiveSmallIntegerField(default=0)
     removed_at = models.DateTimeField(null=True, blank=True)
+    email_frequency = models.CharField(
+        _("email me"),
+        max_length=20,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATELY,
+    )
 
     class Meta:
         verbose_name = _("participant")

@@ -25,7 +25,7 @@ from participai.core.models import TimeStampedModel
 from participai.procurements import lifecycle
 from participai.procurements.models import Procurement
 
-from .policy import Window
+from ..policy import Window
 
 
 class DecisionStage(models.TextChoices):
@@ -213,6 +213,14 @@ class Contribution(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
     )
+    # In a document review, the paragraph of the draft a comment is about.
+    paragraph = models.ForeignKey(
+        "participation.DocumentParagraph",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
     body = models.TextField()
     body_html = models.TextField()
     status = models.CharField(
@@ -234,6 +242,8 @@ class Contribution(models.Model):
     pass_count = models.PositiveIntegerField(default=0)
     # Open flags only: moderation resolving them sets it back to zero.
     flag_count = models.PositiveIntegerField(default=0)
+    # Published "you said, we did" responses that answer it.
+    response_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
