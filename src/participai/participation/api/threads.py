@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +26,8 @@ from ninja.security import django_auth
 from participai.procurements.access import access_public_procurement
 from participai.procurements.api import ErrorOut
 
-from . import policy
-from .models import (
+from .. import policy
+from ..models import (
     Contribution,
     ContributionKind,
     ContributionStatus,
@@ -36,16 +35,15 @@ from .models import (
     Process,
     VoteChoice,
 )
-from .selectors import api as selectors
-from .services.contributions import (
+from ..selectors import api as selectors
+from ..services.contributions import (
     RATE_LIMIT,
-    RATE_LIMITED,
     contribution_add,
     contribution_support,
     contribution_unsupport,
     statement_vote,
 )
-from .services.participants import participant_for_user
+from .common import WRITE_RESPONSES, RefusalOut, as_participant, refusal
 
 router = Router(tags=["participation"])
 
@@ -149,72 +147,6 @@ class VoteOut(Schema):
     agree_count: int
     disagree_count: int
     pass_count: int
-
-
-class FieldErrorOut(Schema):
-    field: str | None
-    message: str
-
-
-class RefusalOut(Schema):
-    """Why a write was refused. The services' refusals fill every field; an
-    input the schema rejects (a missing field, a wrong type) comes with
-    ``message``, ``field`` and ``errors`` only, and a failed CSRF check with
-    ``detail`` only."""
-
-    detail: str | None = Field(None, description="Why, in words to show the person")
-    message: str | None = Field(None, description="The same, as other endpoints name it")
-    code: str | None = Field(
-        None,
-        description="For a refusal by the process's rules or dates: "
-        + ", ".join(sorted(policy.REASONS))
-        + f"; {RATE_LIMITED} when writing too fast",
-    )
-    field: str | None = None
-    errors: list[FieldErrorOut] = []
-
-
-# --- Helpers -------------------------------------------------------------------------------
-
-
-def _status_of(code: str | None) -> int:
-    if code in policy.REASONS:
-        return 403
-    if code == RATE_LIMITED:
-        return 429
-    return 422
-
-
-def _refusal(error: ValidationError) -> Status:
-    """A service's ``ValidationError`` as a response: 403 when the process's
-    rules or dates refuse (code: a ``policy.REASONS`` key), 429 when the
-    person writes too fast (code ``rate_limited``), 422 otherwise."""
-    code = None
-    if hasattr(error, "error_dict"):
-        errors = [
-            {"field": field, "message": " ".join(messages)}
-            for field, messages in error.message_dict.items()
-        ]
-    else:
-        errors = [{"field": None, "message": " ".join(error.messages)}]
-        code = error.error_list[0].code
-    first = errors[0]
-    body = {
-        "detail": first["message"],
-        "message": first["message"],
-        "code": code,
-        "field": first["field"],
-        "errors": errors,
-    }
-    return Status(_status_of(code), body)
-
-
-def _as_participant(request: HttpRequest, write: Callable[..., Any], **kwargs: Any) -> Any:
-    """Run ``write(participant=…, **kwargs)`` for the signed-in user. The
-    participant is made on first use in the same transaction, so a refused
-    first request leaves nothing behind. Raises the service's errors."""
-    with transaction.atomic():
-        return write(participant=participant_for_user(request.user), **kwargs)
 
 
 def _module_out(module: Module, process: Process, now: datetime.datetime) -> dict:
@@ -329,7 +261,7 @@ def list_contributions(request: HttpRequest, process_id: int, filters: Query[Con
         published=True,
     )
     if reason is not None:
-        return _refusal(ValidationError(_(policy.REASONS[reason]), code=reason))
+        return refusal(ValidationError(_(policy.REASONS[reason]), code=reason))
     rows = selectors.process_contributions(process, order=filters.order, module_id=filters.module)
     count = rows.count()
     page = list(rows[filters.offset : filters.offset + filters.limit]) if count else []
@@ -343,8 +275,6 @@ def list_contributions(request: HttpRequest, process_id: int, filters: Query[Con
 
 
 # --- Writing (signed in) -------------------------------------------------------------------
-
-WRITE_RESPONSES = {401: ErrorOut, 403: RefusalOut, 404: ErrorOut, 422: RefusalOut}
 
 
 @router.post(
@@ -366,11 +296,11 @@ def add_contribution(request: HttpRequest, module_id: int, payload: Contribution
     if payload.parent is not None:
         parent = Contribution.objects.filter(pk=payload.parent).first()
         if parent is None:
-            return _refusal(
+            return refusal(
                 ValidationError({"parent": _("You can only reply to a visible comment here.")})
             )
     try:
-        contribution = _as_participant(
+        contribution = as_participant(
             request,
             contribution_add,
             module=module,
@@ -379,7 +309,7 @@ def add_contribution(request: HttpRequest, module_id: int, payload: Contribution
             parent=parent,
         )
     except ValidationError as error:
-        return _refusal(error)
+        return refusal(error)
     contribution = Contribution.objects.select_related("participant").get(pk=contribution.pk)
     return Status(201, _contribution_out(contribution))
 
@@ -391,9 +321,9 @@ def _support_change(
     whether it changed and the count now."""
     contribution = _contribution_or_404(contribution_id)
     try:
-        changed = _as_participant(request, write, contribution=contribution)
+        changed = as_participant(request, write, contribution=contribution)
     except ValidationError as error:
-        return _refusal(error)
+        return refusal(error)
     return {
         "contribution": contribution.pk,
         "supported": supported,
@@ -433,9 +363,9 @@ def unsupport(request: HttpRequest, contribution_id: int):
 def vote(request: HttpRequest, contribution_id: int, payload: VoteIn):
     statement = _contribution_or_404(contribution_id)
     try:
-        cast = _as_participant(request, statement_vote, statement=statement, choice=payload.choice)
+        cast = as_participant(request, statement_vote, statement=statement, choice=payload.choice)
     except ValidationError as error:
-        return _refusal(error)
+        return refusal(error)
     counts = Contribution.objects.values("agree_count", "disagree_count", "pass_count").get(
         pk=statement.pk
     )
