@@ -37,6 +37,11 @@ from ..services.contributions import STATEMENT_MAX
 
 # Ruled lines on a printed form: room for a paragraph, or for one statement.
 PRINT_LINES = {ModuleKind.COMMENTS: 16, ModuleKind.STATEMENTS: 4}
+# The page where staff set up what a module of each kind needs (a survey's
+# questions, the items to prioritise, the draft under review, the meeting's
+# record), by URL name; it takes the procurement's and process's slugs and
+# the module's id. Kinds that need nothing besides the module are absent.
+SETUP_URL_NAMES: dict[str, str] = {}
 
 
 def _process(procurement: Procurement, slug: str) -> Process:
@@ -126,6 +131,13 @@ def process_edit(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     return _process_form_page(request, procurement, form, item)
 
 
+def _setup_url(procurement: Procurement, process: Process, module: Module) -> str:
+    name = SETUP_URL_NAMES.get(module.kind)
+    if name is None:
+        return ""
+    return reverse(name, args=(procurement.slug, process.slug, module.pk))
+
+
 def _detail_page(
     request: HttpRequest,
     procurement: Procurement,
@@ -146,7 +158,10 @@ def _detail_page(
             "procurement": procurement,
             "process": process,
             "state": selectors.process_state(process, now),
-            "modules": selectors.module_rows(process, now),
+            "modules": [
+                (row, _setup_url(procurement, process, row.module))
+                for row in selectors.module_rows(process, now)
+            ],
             "module_form": module_form,
             "can_manage": can_manage,
             "can_assist": can(request.user, Action.ASSIST_PARTICIPATION, procurement),
