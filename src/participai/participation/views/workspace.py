@@ -10,6 +10,7 @@ with the reason otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -42,6 +43,10 @@ PRINT_LINES = {ModuleKind.COMMENTS: 16, ModuleKind.STATEMENTS: 4}
 # record), by URL name; it takes the procurement's and process's slugs and
 # the module's id. Kinds that need nothing besides the module are absent.
 SETUP_URL_NAMES: dict[str, str] = {}
+# Paper forms of the kinds that are not written contributions (a survey's
+# questionnaire, a ballot to prioritise), by kind: each renders the printable
+# page for (request, procurement, process, module).
+PAPER_FORMS: dict[str, Callable[[HttpRequest, Procurement, Process, Module], HttpResponse]] = {}
 
 
 def _process(procurement: Procurement, slug: str) -> Process:
@@ -159,7 +164,11 @@ def _detail_page(
             "process": process,
             "state": selectors.process_state(process, now),
             "modules": [
-                (row, _setup_url(procurement, process, row.module))
+                (
+                    row,
+                    _setup_url(procurement, process, row.module),
+                    row.takes_writing or row.module.kind in PAPER_FORMS,
+                )
                 for row in selectors.module_rows(process, now)
             ],
             "module_form": module_form,
@@ -292,6 +301,9 @@ def module_print(request: HttpRequest, slug: str, process: str, module_id: int) 
     ``?where=`` fills in where to hand it back."""
     procurement = access_procurement(request.user, slug)
     item = _process(procurement, process)
+    other = Module.objects.filter(process=item, pk=module_id, kind__in=list(PAPER_FORMS)).first()
+    if other is not None:
+        return PAPER_FORMS[other.kind](request, procurement, item, other)
     module = Module.objects.filter(
         process=item, pk=module_id, kind__in=selectors.WRITTEN_KINDS
     ).first()
