@@ -95,6 +95,22 @@ def test_code_is_mailed_and_only_its_hash_kept(guest, audit_events):
     assert len(audit_events("participant.confirmed")) == 1
 
 
+def test_a_mail_failure_withdraws_the_code_and_says_so(guest, monkeypatch):
+    def broken_mail(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(services, "send_mail", broken_mail)
+    with pytest.raises(ValidationError) as refused:
+        services.guest_send_code(participant=guest, email="ana@example.org")
+    assert "could not send" in refused.value.message_dict["email"][0]
+    guest.refresh_from_db()
+    # No code that nobody received, and no minute to wait before trying again.
+    assert (guest.code_hash, guest.code_sent_at) == ("", None)
+    monkeypatch.undo()
+    services.guest_send_code(participant=guest, email="ana@example.org")
+    assert sent_code("ana@example.org")
+
+
 def test_the_code_is_bound_to_its_participant(make_guest):
     ana, bob = make_guest("Ana"), make_guest("Bob")
     services.guest_send_code(participant=ana, email="ana@example.org")

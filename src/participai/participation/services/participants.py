@@ -9,7 +9,9 @@ raises ``ValidationError`` keyed by field and changes nothing.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
+import smtplib
 from datetime import timedelta
 from hashlib import sha256
 
@@ -24,6 +26,8 @@ from django.utils.translation import gettext as _
 from participai.accounts.models import Participant, User
 from participai.core.audit import audit_record
 from participai.core.text import clean_plain
+
+logger = logging.getLogger(__name__)
 
 CODE_VALIDITY = timedelta(minutes=30)
 CODE_RESEND_AFTER = timedelta(seconds=60)
@@ -72,47 +76,59 @@ def guest_join(*, pseudonym: str) -> Participant:
     return participant
 
 
-@transaction.atomic
 def guest_send_code(*, participant: Participant, email: str) -> None:
     """Mail a one-time code to ``email`` so the guest can confirm it.
 
     Refused for account holders (already verified), and within
     :data:`CODE_RESEND_AFTER` of the previous code, so the form cannot be
-    used to flood someone's inbox.
+    used to flood someone's inbox. The code is saved and committed before
+    the mail goes out, so a slow mail server holds no row lock; if the mail
+    cannot be sent, the code is withdrawn (it can be asked for again at
+    once) and a ``ValidationError`` keyed ``email`` says so.
     """
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    if not participant.is_guest:
-        raise ValidationError(_("You are signed in: there is nothing to confirm."))
-    email = email.strip()
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        if not participant.is_guest:
+            raise ValidationError(_("You are signed in: there is nothing to confirm."))
+        email = email.strip()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError({"email": _("Enter a valid email address.")}) from None
+        now = timezone.now()
+        if participant.code_sent_at and now - participant.code_sent_at < CODE_RESEND_AFTER:
+            raise ValidationError(
+                {"email": _("A code was sent less than a minute ago; check your inbox.")}
+            )
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        participant.email = email
+        participant.confirmed_at = None
+        participant.code_hash = _code_hash(participant.pk, code)
+        participant.code_sent_at = now
+        participant.code_attempts = 0
+        participant.save()
+        audit_record(
+            actor=None, action="participant.code_sent", target=participant, data={"guest": True}
+        )
     try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError({"email": _("Enter a valid email address.")}) from None
-    now = timezone.now()
-    if participant.code_sent_at and now - participant.code_sent_at < CODE_RESEND_AFTER:
+        send_mail(
+            _("Your ParticipAI code"),
+            _(
+                "Your code is %(code)s. It is valid for 30 minutes.\n\n"
+                "If you did not ask for it, ignore this message."
+            )
+            % {"code": code},
+            None,
+            [email],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Could not mail a confirmation code to participant %s", participant.pk)
+        Participant.objects.filter(pk=participant.pk, code_sent_at=now).update(
+            code_hash="", code_sent_at=None
+        )
         raise ValidationError(
-            {"email": _("A code was sent less than a minute ago; check your inbox.")}
-        )
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    participant.email = email
-    participant.confirmed_at = None
-    participant.code_hash = _code_hash(participant.pk, code)
-    participant.code_sent_at = now
-    participant.code_attempts = 0
-    participant.save()
-    send_mail(
-        _("Your ParticipAI code"),
-        _(
-            "Your code is %(code)s. It is valid for 30 minutes.\n\n"
-            "If you did not ask for it, ignore this message."
-        )
-        % {"code": code},
-        None,
-        [email],
-    )
-    audit_record(
-        actor=None, action="participant.code_sent", target=participant, data={"guest": True}
-    )
+            {"email": _("We could not send the mail just now; please try again in a moment.")}
+        ) from None
 
 
 def guest_confirm(*, participant: Participant, code: str) -> Participant:
