@@ -57,6 +57,17 @@ def test_guest_join_keeps_only_a_tidy_pseudonym(audit_events):
     [event] = audit_events("participant.guest_joined")
     assert event.actor_id is None
     assert event.data == {"guest": True}
+    # The trail outlives a deleted pseudonym, so it never holds one.
+    assert event.object_repr == f"participant {guest.pk}"
+    assert "Ana" not in event.object_repr
+
+
+def test_a_guest_made_within_a_write_leaves_the_audit_to_that_write(audit_events, resident):
+    guest = services.guest_join(pseudonym="Rosa", audited=False)
+    holder = services.participant_for_user(resident, audited=False)
+    assert guest.pk and holder.user_id == resident.pk
+    assert audit_events("participant.guest_joined") == []
+    assert audit_events("participant.created") == []
 
 
 @pytest.mark.parametrize("pseudonym", ["ab", "x" * 60, "Àà"])

@@ -114,6 +114,12 @@ class Participant(TimeStampedModel):
         return self.pseudonym
 
     @property
+    def audit_label(self) -> str:
+        """How the audit trail names a participant: never by pseudonym, which
+        the person may delete while the trail is kept for good."""
+        return f"participant {self.pk}"
+
+    @property
     def is_guest(self) -> bool:
         return self.user_id is None
 

@@ -104,7 +104,9 @@ def audit_record(
         action=action,
         object_type=target._meta.label_lower,
         object_id=str(target.pk),
-        object_repr=str(target)[:300],
+        # A model may name itself for the trail (``audit_label``) when its
+        # ``str`` is personal data the append-only trail could never forget.
+        object_repr=str(getattr(target, "audit_label", target))[:300],
         data=_jsonable(data or {}),
         prev_hash=head.last_hash,
     )

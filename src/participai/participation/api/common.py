@@ -26,8 +26,8 @@ class FieldErrorOut(Schema):
 class RefusalOut(Schema):
     """Why a write was refused. The services' refusals fill every field; an
     input the schema rejects (a missing field, a wrong type) comes with
-    ``message``, ``field`` and ``errors`` only, and a failed CSRF check with
-    ``detail`` only."""
+    ``message``, ``field`` and ``errors`` only, and a failed CSRF check or a
+    body that is not JSON (400) with ``detail`` only."""
 
     detail: str | None = Field(None, description="Why, in words to show the person")
     message: str | None = Field(None, description="The same, as other endpoints name it")
@@ -79,10 +79,12 @@ def refusal(error: ValidationError) -> Status:
 def as_participant(request: HttpRequest, write: Callable[..., Any], **kwargs: Any) -> Any:
     """Run ``write(participant=…, **kwargs)`` for the signed-in user. The
     participant is made on first use in the same transaction, so a refused
-    first request leaves nothing behind. Raises the service's errors."""
+    first request leaves nothing behind; unaudited, since the write's own
+    audit event records it (see ``participants.participant_for_user`` on
+    lock order). Raises the service's errors."""
     with transaction.atomic():
-        return write(participant=participant_for_user(request.user), **kwargs)
+        return write(participant=participant_for_user(request.user, audited=False), **kwargs)
 
 
 # The answers a write endpoint may give besides its success.
-WRITE_RESPONSES = {401: ErrorOut, 403: RefusalOut, 404: ErrorOut, 422: RefusalOut}
+WRITE_RESPONSES = {400: RefusalOut, 401: ErrorOut, 403: RefusalOut, 404: ErrorOut, 422: RefusalOut}

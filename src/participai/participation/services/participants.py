@@ -53,8 +53,16 @@ def _clean_pseudonym(pseudonym: str) -> str:
     return pseudonym
 
 
+# Why a caller may pass ``audited=False``: a participant made as the first
+# step of a write (an API call's first contribution, a facilitator's entry
+# for a new guest) would take the audit chain's lock before the write takes
+# its own row locks, while a concurrent write holds those rows and waits for
+# the chain: a deadlock. The write's own audit event, which names the
+# participant, then records the creation.
+
+
 @transaction.atomic
-def participant_for_user(user: User) -> Participant:
+def participant_for_user(user: User, *, audited: bool = True) -> Participant:
     """The participant of an account holder, made on first use under their display name."""
     participant = Participant.objects.filter(user=user).first()
     if participant is not None:
@@ -62,17 +70,22 @@ def participant_for_user(user: User) -> Participant:
     participant = Participant.objects.create(
         user=user, pseudonym=(str(user) or user.get_username())[: PSEUDONYM_LENGTH[1]]
     )
-    audit_record(actor=user, action="participant.created", target=participant)
+    if audited:
+        audit_record(actor=user, action="participant.created", target=participant)
     return participant
 
 
 @transaction.atomic
-def guest_join(*, pseudonym: str) -> Participant:
+def guest_join(*, pseudonym: str, audited: bool = True) -> Participant:
     """A new guest known by ``pseudonym``; nothing else about them is kept."""
     participant = Participant.objects.create(pseudonym=_clean_pseudonym(pseudonym))
-    audit_record(
-        actor=None, action="participant.guest_joined", target=participant, data={"guest": True}
-    )
+    if audited:
+        audit_record(
+            actor=None,
+            action="participant.guest_joined",
+            target=participant,
+            data={"guest": True},
+        )
     return participant
 
 
