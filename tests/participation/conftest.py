@@ -219,3 +219,239 @@ def set_window() -> Callable[..., Process]:
         return shift(process, opens_at=opens, closes_at=closes)
 
     return move
+
+
+# --- Prioritisation ---------------------------------------------------------------------------
+
+PRIORITY_ITEMS = (
+    ("Urgent cases reach a person the same day", "Within office hours, by phone."),
+    ("Everyone contacted within seven days", ""),
+    ("The reasons for each priority are written down", "In words the person can read."),
+    ("Nobody is refused by the system alone", ""),
+)
+
+
+@pytest.fixture
+def make_priority_module(officer) -> Callable[..., Module]:
+    """``make_priority_module(process, method="dots", budget=10, items=PRIORITY_ITEMS)``:
+    a prioritisation module added to ``process`` with its items, through the services."""
+    from participai.participation.services import prioritisation as prioritisation_services
+
+    def make(
+        process: Process,
+        *,
+        method: str = "dots",
+        budget: int = 10,
+        items=PRIORITY_ITEMS,
+        title: str | None = None,
+    ) -> Module:
+        config = {"method": method, "budget": budget} if method == "dots" else {"method": method}
+        module = process_services.module_add(
+            actor=officer,
+            process=process,
+            kind=ModuleKind.PRIORITISATION,
+            title=title or ("Spread your points" if method == "dots" else "Rank the needs"),
+            config=config,
+        )
+        for item_title, description in items:
+            prioritisation_services.item_add(
+                actor=officer, module=module, title=item_title, description=description
+            )
+        module.refresh_from_db()
+        return module
+
+    return make
+
+
+@pytest.fixture
+def dots_module(open_process, make_priority_module) -> Module:
+    """A dot vote (10 points) with the four :data:`PRIORITY_ITEMS`, in the open process."""
+    return make_priority_module(open_process, method="dots", budget=10)
+
+
+@pytest.fixture
+def ranking_module(open_process, make_priority_module) -> Module:
+    """A ranking of the four :data:`PRIORITY_ITEMS`, in the open process."""
+    return make_priority_module(open_process, method="ranking")
+
+
+# --------------------------------------------------------------------------- surveys
+
+
+@pytest.fixture
+def survey_module(open_process, officer) -> Module:
+    """A survey module in ``open_process`` (after its comments and
+    statements), open like it, with no question yet."""
+    module = process_services.module_add(
+        actor=officer, process=open_process, kind=ModuleKind.SURVEY, title="A few questions"
+    )
+    module.refresh_from_db()
+    return module
+
+
+SURVEY_OPTIONS = {
+    "single": ["By phone", "By letter", "By email"],
+    "multiple": ["Speed", "Fairness", "Privacy", "Cost"],
+    "ranking": ["A person reads it", "It is explained", "It can be appealed"],
+}
+
+
+@pytest.fixture
+def make_question(officer):
+    """``make_question(module, kind="single", text=None, **fields)``: a
+    question added by the officer; choices and rankings get options of
+    their own unless given."""
+    from participai.participation.services import surveys as survey_services
+
+    counter = {"n": 0}
+
+    def make(module: Module, kind: str = "single", text: str | None = None, **fields):
+        counter["n"] += 1
+        if kind in SURVEY_OPTIONS:
+            fields.setdefault("options", SURVEY_OPTIONS[kind])
+        return survey_services.question_add(
+            actor=fields.pop("actor", officer),
+            module=module,
+            kind=kind,
+            text=text or f"Question number {counter['n']}?",
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def survey(survey_module, make_question) -> dict:
+    """``survey_module`` with one question of each kind, by kind: how people
+    want to be contacted (single, required), what matters (multiple, at most
+    two), trust (scale 1 to 5, labelled), what comes first (ranking) and
+    anything else (free text)."""
+    return {
+        "single": make_question(
+            survey_module, "single", "How should we contact you?", required=True
+        ),
+        "multiple": make_question(survey_module, "multiple", "What matters most?", max_choices=2),
+        "scale": make_question(
+            survey_module,
+            "scale",
+            "How much do you trust the system?",
+            scale_min_label="Not at all",
+            scale_max_label="Completely",
+        ),
+        "ranking": make_question(survey_module, "ranking", "Put these in order"),
+        "text": make_question(survey_module, "text", "Anything else?"),
+    }
+
+
+# --- Document review and event record -------------------------------------------------------
+
+DRAFT_TEXT = (
+    "# The problem\n\n"
+    "Referrals wait nineteen days for a first contact.\n\n"
+    "Urgent referrals wait in the same queue as routine ones.\n\n"
+    "- Nobody is refused by the system alone.\n"
+    "- Every decision has a named person behind it."
+)
+
+
+@pytest.fixture
+def document_module(open_process, officer) -> Module:
+    """A document-review module in ``open_process``, open like it, no version yet."""
+    return process_services.module_add(
+        actor=officer,
+        process=open_process,
+        kind=ModuleKind.DOCUMENT_REVIEW,
+        title="The draft problem statement",
+    )
+
+
+@pytest.fixture
+def draft_v1(document_module, officer):
+    """Version 1 of the draft in ``document_module``: :data:`DRAFT_TEXT`, four paragraphs."""
+    from participai.participation.services import documents as document_services
+
+    return document_services.version_publish(
+        actor=officer, module=document_module, title="Problem statement", body=DRAFT_TEXT
+    )
+
+
+@pytest.fixture
+def event_module(open_process, officer) -> Module:
+    """An event module in ``open_process``, open like it, no record yet."""
+    return process_services.module_add(
+        actor=officer, process=open_process, kind=ModuleKind.EVENT, title="Workshop at the library"
+    )
+
+
+# --- "You said, we did" (responses, following, notifications) -------------------------------
+
+
+@pytest.fixture
+def gate_decision(published, officer):
+    """A *revise* gate decision on ``published`` (it stays at its stage), not mailed."""
+    from participai.procurements import services as procurement_services
+
+    return procurement_services.gate_decide(
+        actor=officer,
+        procurement=published,
+        outcome="revise",
+        rationale="People asked for a person on every urgent case; we write that down first.",
+        notify=False,
+    )
+
+
+@pytest.fixture
+def make_response(officer) -> Callable[..., object]:
+    """``make_response(contributions, **overrides)``: an "adopted" answer to
+    ``contributions`` (of one process) through the service, by the officer."""
+    from participai.participation.services import responses as response_services
+
+    def make(contributions, *, actor: User | None = None, **overrides):
+        contributions = list(contributions)
+        values = {
+            "status": "adopted",
+            "change_kind": "requirement",
+            "target_label": "R-7 Same-day call back",
+            "change": "Urgent referrals reach a person the same day.",
+            "reason": "Many of you asked for it, and the **service** can do it.",
+            **overrides,
+        }
+        return response_services.response_create(
+            actor=actor or officer,
+            process=contributions[0].module.process,
+            contributions=contributions,
+            **values,
+        )
+
+    return make
+
+
+# --------------------------------------------------------------------------- demographics
+
+AGE_OPTIONS = ("16–29", "30–64", "65 or older")
+
+
+@pytest.fixture
+def make_demographic_question(officer) -> Callable[..., object]:
+    """``make_demographic_question(process, **overrides)``: an age-band
+    question with population shares 18 / 60 / 22 %, through the service."""
+    from participai.participation.services import demographics as demographic_services
+
+    def make(process: Process, *, actor: User | None = None, **overrides):
+        values = {
+            "kind": "age_band",
+            "label": "How old are you?",
+            "options": list(AGE_OPTIONS),
+            "benchmarks": [18, 60, 22],
+            "benchmark_source": "Census 2021, city council area",
+            **overrides,
+        }
+        return demographic_services.question_add(actor=actor or officer, process=process, **values)
+
+    return make
+
+
+@pytest.fixture
+def age_question(open_process, make_demographic_question):
+    """The open process's age-band question (options 16 to 29, 30 to 64, 65 or older)."""
+    return make_demographic_question(open_process)

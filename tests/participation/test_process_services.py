@@ -306,8 +306,6 @@ def test_module_with_its_own_dates(draft, officer):
     ("kind", "title", "errors"),
     [
         ("chat", "Chat", {"kind": ["Choose a kind of module."]}),
-        ("survey", "Survey", {"kind": ["This kind of module is not available yet."]}),
-        ("event", "Event", {"kind": ["This kind of module is not available yet."]}),
         ("comments", "  ", {"title": ["This field is required."]}),
     ],
 )
@@ -344,18 +342,29 @@ def test_dot_vote_budget_must_be_a_whole_number_in_range(budget, draft, officer)
 
 
 @pytest.mark.parametrize("budget", [1, 10, 100])
-def test_dot_vote_budget_in_range_is_accepted_but_the_kind_is_not_built_yet(
-    budget, draft, officer
-):
-    with pytest.raises(ValidationError) as caught:
-        services.module_add(
-            actor=officer,
-            process=draft,
-            kind="prioritisation",
-            title="Dots",
-            config={"budget": budget},
-        )
-    assert caught.value.message_dict == {"kind": ["This kind of module is not available yet."]}
+def test_dot_vote_budget_in_range_is_kept_in_the_module(budget, draft, officer):
+    module = services.module_add(
+        actor=officer,
+        process=draft,
+        kind="prioritisation",
+        title="Dots",
+        config={"budget": budget},
+    )
+    module.refresh_from_db()
+    assert module.config["budget"] == budget
+    assert module.config.get("method", "dots") == "dots"
+
+
+@pytest.mark.parametrize("kind", ["survey", "prioritisation", "document_review", "event"])
+def test_every_kind_the_stage_takes_can_be_added(kind, draft, officer, audit_events):
+    # Problem definition takes every kind.
+    config = {"budget": 10} if kind == "prioritisation" else {}
+    module = services.module_add(
+        actor=officer, process=draft, kind=kind, title=kind.title(), config=config
+    )
+    assert module.kind == kind
+    [event] = audit_events("module.added")
+    assert event.data["kind"] == kind
 
 
 # --- process_publish -----------------------------------------------------------------------

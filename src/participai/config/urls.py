@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("participai.procurements.urls.portal")),
     # After the portal, so its own /p/<slug>/documents/… paths win.
     path("p/<slug:slug>/<slug:process>/", include("participai.participation.public_urls")),
+    path("participate/you/", include("participai.participation.you_urls")),
     path(
         "workspace/procurements/<slug:slug>/assessment/",
         include("participai.assessment.urls"),

@@ -6,6 +6,11 @@ guest takes part under the pseudonym chosen on the join page; the
 participant's id is kept in the session, so it lasts as long as the browser
 keeps the session cookie. Nothing else about a guest is stored in the
 session.
+
+A participant who deleted their data (``removed_at`` set) is nobody's
+visitor any more: a guest's session forgets them (``forget_guest``), and an
+account holder's removed participant was detached from the account, so the
+account takes part again with a fresh participant, made on its next write.
 """
 
 from __future__ import annotations
@@ -49,7 +54,8 @@ def visitor(request: HttpRequest) -> Visitor:
     user = request.user
     if user.is_authenticated:
         found = Visitor(
-            participant=Participant.objects.filter(user=user).first(), is_signed_in=True
+            participant=Participant.objects.filter(user=user, removed_at__isnull=True).first(),
+            is_signed_in=True,
         )
     else:
         participant = None
@@ -79,6 +85,14 @@ def remember_guest(request: HttpRequest, participant: Participant) -> None:
     request.session.cycle_key()
     request.session[SESSION_KEY] = participant.pk
     request._participai_visitor = Visitor(participant=participant, is_signed_in=False)
+
+
+def forget_guest(request: HttpRequest) -> None:
+    """Forget the guest of this session (after they deleted their data); the
+    session key changes, so the old cookie names nobody."""
+    request.session.pop(SESSION_KEY, None)
+    request.session.cycle_key()
+    forget_cached(request)
 
 
 def forget_cached(request: HttpRequest) -> None:

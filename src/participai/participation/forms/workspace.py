@@ -23,11 +23,13 @@ from ..models import (
     ContributionKind,
     DecisionStage,
     Module,
+    ModuleKind,
+    PrioritisationMethod,
     ReadRequires,
     WriteRequires,
 )
 from ..services.participants import PSEUDONYM_LENGTH
-from ..services.processes import RESERVED_SLUGS
+from ..services.processes import DOT_BUDGET_RANGE, RESERVED_SLUGS
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -165,10 +167,28 @@ class ModuleForm(DesignSystemForm):
     )
     opens_at = _when(_("Opens (if not when the process opens)"), required=False)
     closes_at = _when(_("Closes (if not when the process closes)"), required=False)
+    # Prioritisation only (dropped when the stage does not take it); they
+    # become the module's ``config`` in ``clean``.
+    method = forms.ChoiceField(
+        label=_("How people prioritise (prioritisation only)"),
+        choices=PrioritisationMethod.choices,
+        initial=PrioritisationMethod.DOTS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    budget = forms.IntegerField(
+        label=_("Points each person spreads (dot voting only)"),
+        min_value=DOT_BUDGET_RANGE[0],
+        max_value=DOT_BUDGET_RANGE[1],
+        initial=10,
+        required=False,
+    )
 
     def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds
+        if ModuleKind.PRIORITISATION not in dict(kinds):
+            del self.fields["method"], self.fields["budget"]
         zone = timezone.get_current_timezone_name()
         for name in ("opens_at", "closes_at"):
             self.fields[name].help_text = _(
@@ -176,6 +196,19 @@ class ModuleForm(DesignSystemForm):
             ) % {"zone": zone}
         if len(kinds) == 1 and not self.is_bound:
             self.initial.setdefault("kind", kinds[0][0])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        method = cleaned.pop("method", "") or PrioritisationMethod.DOTS
+        budget = cleaned.pop("budget", None)
+        if cleaned.get("kind") == ModuleKind.PRIORITISATION:
+            config: dict[str, Any] = {"method": method}
+            if method == PrioritisationMethod.DOTS:
+                if budget is None and "budget" not in self.errors:
+                    self.add_error("budget", _("Give the number of points for a dot vote."))
+                config["budget"] = budget
+            cleaned["config"] = config
+        return cleaned
 
 
 class ModuleChoiceField(forms.ModelChoiceField):

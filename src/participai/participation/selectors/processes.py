@@ -21,7 +21,6 @@ from participai.procurements.models import Procurement
 from ..models import Module, ModuleKind, Process
 from ..policy import Window
 from ..services.contributions import KINDS_BY_MODULE
-from ..services.processes import AVAILABLE_KINDS
 
 # The kinds a facilitator can transcribe from paper or a phone call, and that
 # a paper form can be printed for.
@@ -85,14 +84,10 @@ def module_rows(process: Process, now: datetime) -> list[ModuleRow]:
 
 def addable_kinds(process: Process) -> list[tuple[str, str]]:
     """The module kinds the process may add: those its stage takes
-    (``lifecycle.Stage.modules``) that are built (``AVAILABLE_KINDS``), as
+    (``lifecycle.Stage.modules``), as
     ``(value, label)`` in the vocabulary's order."""
     stage = lifecycle.stage(process.stage)
-    return [
-        (value, label)
-        for value, label in ModuleKind.choices
-        if value in AVAILABLE_KINDS and stage.enables_module(value)
-    ]
+    return [(value, label) for value, label in ModuleKind.choices if stage.enables_module(value)]
 
 
 def written_modules(process: Process) -> list[Module]:

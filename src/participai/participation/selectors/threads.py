@@ -17,6 +17,7 @@ from participai.accounts.models import Participant
 from participai.procurements.models import Procurement
 
 from ..models import Contribution, Module, Process, StatementVote, Support
+from .responses import answers_for
 
 ORDERS = {
     "newest": ("-created_at", "-pk"),
@@ -78,6 +79,8 @@ def thread_page(
         .order_by("created_at", "pk")
     ):
         replies[reply.parent_id].append(reply)
+    # "What became of it": one more query, only when something shown was answered.
+    answers_for(rows + [r for rs in replies.values() for r in rs])
     supported: frozenset[int] = frozenset()
     if reader is not None and ids:
         shown = ids + [r.pk for rs in replies.values() for r in rs]

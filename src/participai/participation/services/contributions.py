@@ -30,6 +30,8 @@ from ..models import (
     Contribution,
     ContributionKind,
     ContributionStatus,
+    DocumentParagraph,
+    DocumentVersion,
     Flag,
     FlagReason,
     Module,
@@ -52,7 +54,13 @@ RATE_LIMITED = "rate_limited"
 KINDS_BY_MODULE = {
     ModuleKind.COMMENTS: (ContributionKind.COMMENT, ContributionKind.IDEA),
     ModuleKind.STATEMENTS: (ContributionKind.STATEMENT,),
+    # Comments on one paragraph of the draft (``paragraph``).
+    ModuleKind.DOCUMENT_REVIEW: (ContributionKind.COMMENT,),
+    # Points raised at the meeting, entered by its facilitators only.
+    ModuleKind.EVENT: (ContributionKind.COMMENT,),
 }
+# How a point raised at a meeting reaches a facilitator.
+EVENT_CHANNELS = (Channel.IN_PERSON, Channel.PAPER)
 
 
 def _refuse(reason: str | None) -> None:
@@ -109,6 +117,7 @@ def contribution_add(
     parent: Contribution | None = None,
     channel: str = Channel.ONLINE,
     entered_by: User | None = None,
+    paragraph: DocumentParagraph | None = None,
 ) -> Contribution:
     """Add a comment, idea, reply or statement to ``module``.
 
@@ -121,6 +130,11 @@ def contribution_add(
     person, but not the module's dates. Anyone else writes at most
     :data:`RATE_LIMIT` contributions per :data:`RATE_WINDOW`; beyond, the
     ``ValidationError`` has the code :data:`RATE_LIMITED`.
+
+    In a document review, a comment is on ``paragraph``, a paragraph of the
+    module's newest version (a reply is on its thread's paragraph), and
+    counts in its ``comment_count``. An event module takes only what its
+    facilitators enter (``entered_by``, channel in :data:`EVENT_CHANNELS`).
     """
     # Not locked: the counter moves with F() below, and a lock here would
     # queue everyone writing in the module behind each other's checks.
@@ -134,8 +148,23 @@ def contribution_add(
         raise ValidationError({"kind": _("This module does not take this kind of contribution.")})
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Choose how the contribution was made.")})
+    if module.kind == ModuleKind.EVENT and entered_by is None:
+        raise ValidationError(
+            _(
+                "This is the record of a meeting: what was said there is entered by its "
+                "facilitators, and it takes no contributions online."
+            )
+        )
     if entered_by is not None:
         require(entered_by, Action.ASSIST_PARTICIPATION, process.procurement)
+        if module.kind == ModuleKind.EVENT and channel not in EVENT_CHANNELS:
+            raise ValidationError(
+                {
+                    "channel": _(
+                        "A point raised at a meeting was said in person or written on paper."
+                    )
+                }
+            )
         check_may(participant, module, "contribute", vouched=True)
     else:
         if channel != Channel.ONLINE:
@@ -166,6 +195,7 @@ def contribution_add(
         ):
             raise ValidationError({"parent": _("You can only reply to a visible comment here.")})
         kind = ContributionKind.COMMENT
+    paragraph = _paragraph_for(module, paragraph, parent)
     if entered_by is None and participant.is_guest:
         reasons = spam_reasons(text)
         if reasons:
@@ -191,8 +221,13 @@ def contribution_add(
         body_html=render_markdown(text),
         channel=channel,
         entered_by=entered_by,
+        paragraph=paragraph,
     )
     Module.objects.filter(pk=module.pk).update(contribution_count=F("contribution_count") + 1)
+    if paragraph is not None:
+        DocumentParagraph.objects.filter(pk=paragraph.pk).update(
+            comment_count=F("comment_count") + 1
+        )
     if parent is not None:
         Contribution.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
     audit_record(
@@ -208,9 +243,41 @@ def contribution_add(
             "parent": parent.pk if parent else None,
             "channel": channel,
             "assisted": entered_by is not None,
+            **({"paragraph": paragraph.pk} if paragraph is not None else {}),
         },
     )
     return contribution
+
+
+def _paragraph_for(
+    module: Module, paragraph: DocumentParagraph | None, parent: Contribution | None
+) -> DocumentParagraph | None:
+    """The paragraph a new contribution is on: none outside a document
+    review; its thread's for a reply; else ``paragraph``, which must belong
+    to the module's newest version (the one open to comments)."""
+    if module.kind != ModuleKind.DOCUMENT_REVIEW:
+        if paragraph is not None:
+            raise ValidationError(
+                {"paragraph": _("Only a document review takes comments on a paragraph.")}
+            )
+        return None
+    if parent is not None:
+        if paragraph is not None and paragraph.pk != parent.paragraph_id:
+            raise ValidationError({"paragraph": _("A reply is on the paragraph of its thread.")})
+        return parent.paragraph
+    if paragraph is None:
+        raise ValidationError({"paragraph": _("Choose the paragraph your comment is about.")})
+    newest = (
+        DocumentVersion.objects.filter(module=module)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if newest is None or paragraph.version_id != newest:
+        raise ValidationError(
+            {"paragraph": _("Comment on a paragraph of the newest version of the draft.")}
+        )
+    return paragraph
 
 
 def _target(contribution: Contribution) -> Contribution:

@@ -25,7 +25,15 @@ from participai.procurements import lifecycle
 from participai.procurements.access import Action, require
 from participai.procurements.models import Procurement
 
-from ..models import DecisionStage, Module, ModuleKind, Process, ReadRequires, WriteRequires
+from ..models import (
+    DecisionStage,
+    Module,
+    ModuleKind,
+    PrioritisationMethod,
+    Process,
+    ReadRequires,
+    WriteRequires,
+)
 
 # The fields a process form sets; ``process_update`` accepts these only.
 PROCESS_FIELDS = (
@@ -45,10 +53,6 @@ PROCESS_FIELDS = (
 )
 # Short names the workspace's own pages use under a procurement's processes.
 RESERVED_SLUGS = frozenset({"new"})
-# The kinds with pages and services so far; the others (survey,
-# prioritisation, document review, event record) are declared by the stages
-# but refused here until they are built, rather than shown as empty shells.
-AVAILABLE_KINDS = frozenset({ModuleKind.COMMENTS, ModuleKind.STATEMENTS})
 # A dot vote's budget: enough to spread, few enough to force a choice.
 DOT_BUDGET_RANGE = (1, 100)
 
@@ -213,8 +217,6 @@ def _check_module(
     errors: dict[str, str] = {}
     if kind not in ModuleKind.values:
         errors["kind"] = _("Choose a kind of module.")
-    elif kind not in AVAILABLE_KINDS:
-        errors["kind"] = _("This kind of module is not available yet.")
     elif not lifecycle.stage(process.stage).enables_module(kind):
         errors["kind"] = _("The stage “%(stage)s” does not take this kind of module.") % {
             "stage": lifecycle.stage(process.stage).name
@@ -226,9 +228,15 @@ def _check_module(
     if closes <= opens:
         errors["closes_at"] = _("It must close after it opens.")
     if kind == ModuleKind.PRIORITISATION:
+        # A config without a method is a dot vote (modules set up before ranking existed).
+        method = config.get("method", PrioritisationMethod.DOTS)
         budget = config.get("budget")
         low, high = DOT_BUDGET_RANGE
-        if not isinstance(budget, int) or isinstance(budget, bool) or not low <= budget <= high:
+        if method not in PrioritisationMethod.values:
+            errors["config"] = _("Choose dot voting or ranking.")
+        elif method == PrioritisationMethod.DOTS and (
+            not isinstance(budget, int) or isinstance(budget, bool) or not low <= budget <= high
+        ):
             errors["config"] = _("A dot vote needs a budget of %(low)d to %(high)d points.") % {
                 "low": low,
                 "high": high,

@@ -35,6 +35,9 @@ from ..services import contributions as contribution_services
 from ..services import participants as participant_services
 from ..services import processes as services
 from ..services.contributions import STATEMENT_MAX
+from .surveys_workspace import survey_print
+from .workspace_documents import document_paper_form
+from .workspace_prioritisation import paper_ballot
 
 # Ruled lines on a printed form: room for a paragraph, or for one statement.
 PRINT_LINES = {ModuleKind.COMMENTS: 16, ModuleKind.STATEMENTS: 4}
@@ -47,6 +50,19 @@ SETUP_URL_NAMES: dict[str, str] = {}
 # questionnaire, a ballot to prioritise), by kind: each renders the printable
 # page for (request, procurement, process, module).
 PAPER_FORMS: dict[str, Callable[[HttpRequest, Procurement, Process, Module], HttpResponse]] = {}
+# Document review (its paper form prints the draft's numbered paragraphs, and
+# a paragraph comment is entered on its own page) and event record (points
+# raised at the meeting, on the generic form).
+SETUP_URL_NAMES[ModuleKind.DOCUMENT_REVIEW] = "participation_workspace:document_setup"
+SETUP_URL_NAMES[ModuleKind.EVENT] = "participation_workspace:event_setup"
+PAPER_FORMS[ModuleKind.DOCUMENT_REVIEW] = document_paper_form
+SETUP_URL_NAMES[ModuleKind.PRIORITISATION] = "participation_workspace:prioritisation_setup"
+PAPER_FORMS[ModuleKind.PRIORITISATION] = paper_ballot
+PRINT_LINES[ModuleKind.EVENT] = 16
+OWN_ASSIST_KINDS = frozenset({ModuleKind.DOCUMENT_REVIEW})
+# Survey: questions set up, answers entered and the questionnaire printed on its own pages.
+SETUP_URL_NAMES[ModuleKind.SURVEY] = "participation_workspace:survey_setup"
+PAPER_FORMS[ModuleKind.SURVEY] = survey_print
 
 
 def _process(procurement: Procurement, slug: str) -> Process:
@@ -235,7 +251,7 @@ def assist(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     """
     procurement = access_procurement(request.user, slug, action=Action.ASSIST_PARTICIPATION)
     item = _process(procurement, process)
-    modules = selectors.written_modules(item)
+    modules = [m for m in selectors.written_modules(item) if m.kind not in OWN_ASSIST_KINDS]
     status = 200
     if request.method == "POST":
         form = AssistForm(request.POST, modules=modules)
@@ -244,7 +260,11 @@ def assist(request: HttpRequest, slug: str, process: str) -> HttpResponse:
             try:
                 # One transaction: a refused contribution leaves no stray guest behind.
                 with transaction.atomic():
-                    participant = participant_services.guest_join(pseudonym=data["pseudonym"])
+                    # Unaudited: the contribution's audit event records the new guest
+                    # (see participants.guest_join on lock order).
+                    participant = participant_services.guest_join(
+                        pseudonym=data["pseudonym"], audited=False
+                    )
                     contribution_services.contribution_add(
                         participant=participant,
                         module=data["module"],

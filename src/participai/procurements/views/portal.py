@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from participai.core.text import render_markdown
+from participai.participation.selectors.responses import responses_by_decision
 from participai.participation.selectors.threads import public_processes
 
 from ..access import access_document, access_public_procurement
@@ -53,6 +54,7 @@ def procurement(request: HttpRequest, slug: str) -> HttpResponse:
     version too); they are passed lazily and evaluated only when the cache
     misses."""
     item, is_preview = access_public_procurement(request.user, slug)
+    processes = SimpleLazyObject(lambda: list(public_processes(item)))
     return render(
         request,
         "procurements/portal/procurement.html",
@@ -61,7 +63,8 @@ def procurement(request: HttpRequest, slug: str) -> HttpResponse:
             "is_preview": is_preview,
             "phases": SimpleLazyObject(lambda: procurement_timeline(item, public=not is_preview)),
             "problem_html": SimpleLazyObject(lambda: render_markdown(item.problem_statement)),
-            "processes": SimpleLazyObject(lambda: list(public_processes(item))),
+            "processes": processes,
+            "said_did": SimpleLazyObject(lambda: responses_by_decision(item, processes=processes)),
             "cache_seconds": PAGE_CACHE_SECONDS,
         },
     )

@@ -132,6 +132,24 @@ def _module_context(
             orders=[(key, ORDER_LABELS[key]) for key in ORDERS],
             page_query=urlencode({"order": order}),
         )
+    elif module.kind == ModuleKind.PRIORITISATION:
+        # Imported here: the prioritisation views import this module's page helpers.
+        from .prioritisation import prioritisation_context
+
+        context.update(prioritisation_context(module, you, now, form=form, may_vote=vote is None))
+    elif module.kind == ModuleKind.SURVEY:
+        # Imported here: the survey views import this module's page helpers.
+        from .survey import survey_context
+
+        context.update(survey_context(module, you, now, form=form, refusal=contribute))
+    elif module.kind == ModuleKind.DOCUMENT_REVIEW:
+        from .documents import document_context
+
+        context.update(document_context(module, query, form=form))
+    elif module.kind == ModuleKind.EVENT:
+        from .events import event_context
+
+        context.update(event_context(module, reader=reader, page_number=page_number, form=form))
     return context
 
 
