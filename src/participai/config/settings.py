@@ -206,6 +206,8 @@ if any(config is _TASK_BACKENDS["rq"] for config in TASKS.values()):
 # Email: EMAIL_URL such as smtp://user:pass@host:587?tls=1, or console:// / file://
 EMAIL_URL = os.environ.get("EMAIL_URL", "locmem://" if ENV == "test" else "console://")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ParticipAI <noreply@localhost>")
+# Where the site is reached, for links in mail (no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def _email_settings(url: str) -> dict[str, object]:

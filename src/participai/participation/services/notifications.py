@@ -157,9 +157,8 @@ def email_frequency_set(*, participant: Participant, frequency: str) -> Particip
 
 
 def _site_url(path: str) -> str:
-    """An absolute link when the installation says where it lives
-    (``settings.SITE_URL``), else the path alone."""
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    """An absolute link, on the installation's address (``settings.SITE_URL``)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _settings_url(process: Process) -> str:
