@@ -54,6 +54,7 @@ test-fast: setup
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/instruments.py
+	$(BIN)/python bench/participation_bench.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench

@@ -106,7 +106,7 @@ def _published_prioritisation(module_id: int) -> Module:
 
 @router.get(
     "/modules/{module_id}/priorities",
-    response={200: PrioritiesOut, 403: RefusalOut, 404: ErrorOut},
+    response={200: PrioritiesOut, 403: RefusalOut, 404: ErrorOut, 422: ErrorOut},
     summary="The items of a prioritisation module, and its results once public",
     description=(
         "The items in their order, the method (dots with a budget of points, or a full "

@@ -137,7 +137,7 @@ def _result_out(row: selectors.QuestionResult) -> dict:
 
 @router.get(
     "/modules/{module_id}/survey",
-    response={200: SurveyOut, 403: RefusalOut, 404: ErrorOut},
+    response={200: SurveyOut, 403: RefusalOut, 404: ErrorOut, 422: ErrorOut},
     summary="A published survey: its questions, and its results once public",
 )
 def read_survey(request: HttpRequest, module_id: int):
