@@ -135,6 +135,29 @@ def test_a_bad_answers_file_re_renders_the_review_with_the_reason(
     assert ImpactAssessment.objects.get().answers == {}
 
 
+def test_answers_sent_to_an_assessment_completed_meanwhile_say_so(
+    client, officer, procurement, uploaded, raw
+):
+    client.force_login(officer)
+    base = f"/workspace/procurements/{procurement.slug}/assessment"
+    client.post(f"{base}/start/", {"questionnaire": str(uploaded.pk)})
+    data = tool_answers(raw, "item1", pick_max)
+    file = survey_file(json.dumps(data).encode(), "aia.json")
+    assert client.post(f"{base}/1/answers/", {"file": file}).status_code == 302
+    # Completed in another tab; this one still shows the upload form.
+    assert client.post(f"{base}/1/complete/").status_code == 302
+    completed = ImpactAssessment.objects.get()
+    file = survey_file(json.dumps(data).encode(), "aia.json")
+    response = client.post(f"{base}/1/answers/", {"file": file})
+    assert response.status_code == 302
+    assert response["Location"] == f"{base}/1/"
+    page = client.get(response["Location"]).content.decode()
+    assert "This assessment is completed; start a reassessment instead." in page
+    assert "Impact level IV" in page
+    assert "Answers from the Canadian tool" not in page
+    assert ImpactAssessment.objects.get().answers == completed.answers
+
+
 def test_the_shipped_questionnaires_review_offers_no_tool_answers(client, officer, procurement):
     client.force_login(officer)
     base = f"/workspace/procurements/{procurement.slug}/assessment"
@@ -171,6 +194,26 @@ def test_an_upload_error_re_renders_with_the_reason_and_stores_nothing(client, a
     assert response.status_code == 400
     assert "neither a ParticipAI questionnaire" in response.content.decode()
     assert not OrganisationQuestionnaire.objects.exists()
+
+
+def test_an_empty_upload_post_says_what_is_missing(client, admin, list_url):
+    client.force_login(admin)
+    response = client.post(list_url)
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not OrganisationQuestionnaire.objects.exists()
+
+
+@pytest.mark.parametrize("posted", [{}, {"active": "yes"}])
+def test_a_garbled_retire_post_changes_nothing_and_says_so(
+    client, admin, uploaded, list_url, posted
+):
+    client.force_login(admin)
+    response = client.post(f"{list_url}{uploaded.pk}/active/", posted, follow=True)
+    assert "Nothing was changed" in response.content.decode()
+    uploaded.refresh_from_db()
+    assert uploaded.is_active
+    assert not AuditEvent.objects.filter(action="questionnaire.retired").exists()
 
 
 class UnreadableUpload(SimpleUploadedFile):
@@ -284,6 +327,16 @@ def test_other_bodies_and_residents_find_nothing(
         assert client.get(list_url).status_code == 404
         assert client.get(f"{list_url}{uploaded.pk}/").status_code == 404
         assert client.get(f"{list_url}{uploaded.pk}/definition.json").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, uploaded, list_url):
+    for url in (list_url, f"{list_url}{uploaded.pk}/", f"{list_url}{uploaded.pk}/definition.json"):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"]
+    response = client.post(f"{list_url}{uploaded.pk}/active/", {"active": "0"})
+    assert response.status_code == 302 and "login" in response["Location"]
+    uploaded.refresh_from_db()
+    assert uploaded.is_active
 
 
 def test_a_questionnaire_is_reached_only_through_its_own_body(

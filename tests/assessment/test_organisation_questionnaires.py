@@ -159,6 +159,19 @@ def test_an_admin_of_another_body_cannot_upload_here(other_org, org, make_member
             as_bytes({**own_questionnaire(), "mitigation_max_rule": "all"}),
             "This questionnaire is not valid: mitigation_max_rule",
         ),
+        # JSON escapes that no stored text can hold (PostgreSQL answered 500).
+        (
+            as_bytes({**own_questionnaire(), "title": {"en": "Nul\u0000l"}}),
+            "cannot be stored: a null character",
+        ),
+        (
+            as_bytes({**own_questionnaire(), "title": {"en": "Half \ud800 a pair"}}),
+            "half of a surrogate pair",
+        ),
+        (
+            as_bytes({**own_questionnaire(), "sections": [{"k\u0000": 1}]}),
+            "cannot be stored",
+        ),
     ],
 )
 def test_an_unusable_file_is_refused_with_the_reason(upload, content, message):
@@ -301,6 +314,20 @@ def test_the_default_is_the_questionnaire_last_used(upload, org, officer, procur
         actor=officer, procurement=procurement, questionnaire=aia
     )
     assert selectors.default_option(options, draft).value == str(aia.pk)
+
+
+def test_the_default_is_the_newest_version_of_the_questionnaire_last_used(
+    upload, org, officer, procurement
+):
+    old = upload(as_bytes(own_questionnaire("1.0.0")))
+    new = upload(as_bytes(own_questionnaire("2.0.0")))
+    options = selectors.offered_questionnaires(org)  # both versions still offered
+    for used in (old, new):
+        ImpactAssessment.objects.all().delete()
+        last = impact_services.assessment_start(
+            actor=officer, procurement=procurement, questionnaire=used
+        )
+        assert selectors.default_option(options, last).row == new
 
 
 def test_a_definition_is_parsed_once_per_worker(upload, django_assert_num_queries):
@@ -491,6 +518,23 @@ def test_a_bad_answers_file_saves_nothing(upload, officer, procurement, data, me
         assert selectors.definition_of(row).question("impact6").text("en") in text
     else:
         assert message in text
+    draft.refresh_from_db()
+    assert draft.answers == {}
+
+
+def test_an_answers_file_with_a_null_character_is_refused_and_saves_nothing(
+    upload, officer, procurement
+):
+    row = upload()
+    draft = impact_services.assessment_start(
+        actor=officer, procurement=procurement, questionnaire=row
+    )
+    text = next(q for q in selectors.definition_of(row).questions() if q.type == "text")
+    with pytest.raises(ValidationError) as excinfo:
+        impact_services.assessment_import_answers(
+            actor=officer, assessment=draft, content=as_bytes({text.key: "Nul\u0000l"})
+        )
+    assert "cannot be stored: a null character" in file_errors(excinfo)
     draft.refresh_from_db()
     assert draft.answers == {}
 

@@ -101,9 +101,13 @@ def default_option(
     options: list[QuestionnaireOption], last: ImpactAssessment | None
 ) -> QuestionnaireOption:
     """What a new assessment proposes: the questionnaire of the last completed
-    assessment when it is still offered (same id, any version), else the first."""
+    assessment when it is still offered (same id, any version: the newest
+    offered, as for the shipped one), else the first.
+
+    Precondition: ``options`` as :func:`offered_questionnaires` orders them,
+    so the last of an id is its newest upload."""
     if last is not None:
-        for option in options:
+        for option in reversed(options):
             if option.questionnaire.id == last.questionnaire_id and (
                 (option.row is None) == (last.organisation_questionnaire_id is None)
             ):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from participai.accounts.models import Organisation, User
 from participai.core.audit import audit_record
 from participai.procurements.access import Action, require_in_organisation
+from participai.procurements.uploads import MESSAGES as UPLOAD_MESSAGES
 from participai.procurements.uploads import human_size
 
 from .. import registry
@@ -40,16 +41,40 @@ ID_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.\-]{0,79}")
 
 
 def too_big(size: int, limit: int) -> str:
-    """What to tell someone whose file of ``size`` bytes is over ``limit``."""
-    return _("The file is %(size)s; the limit is %(limit)s.") % {
+    """What to tell someone whose file of ``size`` bytes is over ``limit``:
+    the words every upload uses (``procurements.uploads``)."""
+    return _(UPLOAD_MESSAGES["size"]) % {
         "size": human_size(size),
         "limit": human_size(limit),
     }
 
 
+# What JSON may escape (``\u0000``, half a surrogate pair) but no stored text can
+# hold: PostgreSQL refuses both in text and jsonb, and neither encodes as UTF-8.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(data: Any) -> bool:
+    """Whether a string anywhere in ``data`` (keys included) holds :data:`UNSTORABLE`.
+    Walked with a stack: ``json`` reads nesting close to the recursion limit."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 def read_json_upload(content: bytes, *, field: str = "file", limit: int) -> Any:
     """Parse an uploaded JSON file, or raise ``ValidationError`` keyed ``field``
-    saying what is wrong with it (too big, not UTF-8, not JSON and where)."""
+    saying what is wrong with it (too big, not UTF-8, not JSON and where, or
+    holding a character no text can be stored with)."""
     if len(content) > limit:
         raise ValidationError({field: too_big(len(content), limit)})
     try:
@@ -57,7 +82,7 @@ def read_json_upload(content: bytes, *, field: str = "file", limit: int) -> Any:
     except UnicodeDecodeError:
         raise ValidationError({field: _("The file is not UTF-8 text.")}) from None
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except RecursionError:
         raise ValidationError({field: _("The file nests its data too deeply to read.")}) from None
     except json.JSONDecodeError as exc:
@@ -72,6 +97,16 @@ def read_json_upload(content: bytes, *, field: str = "file", limit: int) -> Any:
     except ValueError:
         # Python refuses integers of thousands of digits (int_max_str_digits).
         raise ValidationError({field: _("The file holds a number too long to read.")}) from None
+    if _unstorable(data):
+        raise ValidationError(
+            {
+                field: _(
+                    "The file holds a character that cannot be stored: "
+                    "a null character or half of a surrogate pair."
+                )
+            }
+        )
+    return data
 
 
 def _read_definition(

@@ -230,6 +230,11 @@ def import_answers(request: HttpRequest, slug: str, number: int) -> HttpResponse
                 actor=request.user, assessment=assessment, content=form.cleaned_data["file"].read()
             )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Not about the file: completed meanwhile (another tab, a colleague).
+                # The review shows it completed, which a re-render of the draft would not.
+                messages.error(request, " ".join(error.messages))
+                return redirect("assessment:review", slug=slug, number=number)
             add_service_errors(form, error)
         else:
             messages.success(

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from participai.core.forms import add_service_errors
-from participai.procurements.access import Action, access_organisation, can_in_organisation
+from participai.procurements.access import (
+    Action,
+    access_organisation,
+    can_in_organisation,
+    require_in_organisation,
+)
 
 from ..access import access_organisation_questionnaire
 from ..forms.questionnaires import QuestionnaireUploadForm
@@ -26,12 +31,16 @@ from ..services import questionnaires as services
 def questionnaire_list(request: HttpRequest, organisation: str) -> HttpResponse:
     org = access_organisation(request.user, organisation)
     can_manage = can_in_organisation(request.user, Action.MANAGE_QUESTIONNAIRES, org)
+    posted = request.method == "POST"
     form = None
     if can_manage:
-        form = QuestionnaireUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
+        # Bound on every POST, even an empty one, so that it says what is missing.
+        form = QuestionnaireUploadForm(
+            request.POST if posted else None, request.FILES if posted else None
+        )
+    if posted:
         # Only the admin uploads (403 with the reason otherwise).
-        org = access_organisation(request.user, organisation, action=Action.MANAGE_QUESTIONNAIRES)
+        require_in_organisation(request.user, Action.MANAGE_QUESTIONNAIRES, org)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -51,7 +60,7 @@ def questionnaire_list(request: HttpRequest, organisation: str) -> HttpResponse:
                     % {"title": row.title, "version": row.version},
                 )
                 return redirect("questionnaires:detail", organisation=org.slug, pk=row.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if posted else 200
     return render(
         request,
         "assessment/questionnaires/list.html",
@@ -93,7 +102,11 @@ def questionnaire_active(request: HttpRequest, organisation: str, pk: int) -> Ht
     _org, row = access_organisation_questionnaire(
         request.user, organisation, pk, action=Action.MANAGE_QUESTIONNAIRES
     )
-    active = request.POST.get("active") == "1"
+    if request.POST.get("active") not in ("0", "1"):
+        # Only the page's own form posts here (1 or 0); anything else changes nothing.
+        messages.error(request, _("Nothing was changed: choose to retire or to offer it again."))
+        return redirect("questionnaires:detail", organisation=organisation, pk=row.pk)
+    active = request.POST["active"] == "1"
     services.questionnaire_set_active(actor=request.user, questionnaire=row, active=active)
     if active:
         messages.success(request, _("The questionnaire is offered for new assessments again."))
