@@ -1,6 +1,7 @@
 """Following a process, how often a participant hears from us, and the mail:
 one notification at a time (idempotent), the daily digest (gathers, marks
-sent, sends nothing twice), the tasks and the ``send_digests`` command."""
+sent, sends nothing twice, even two runs overlapping), the mails at once
+tried again when overdue, the tasks and the ``send_digests`` command."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.mail import BadHeaderError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -196,6 +198,34 @@ def test_a_failed_mail_gives_the_claim_back(answered, monkeypatch, mailoutbox):
     assert services.send_notification(notification_id=answered.pk) is True
 
 
+def test_any_failure_to_mail_gives_the_claim_back(answered, monkeypatch, mailoutbox):
+    def refuse(*args, **kwargs):
+        raise BadHeaderError("Header values can't contain newlines")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    with pytest.raises(BadHeaderError):
+        services.send_notification(notification_id=answered.pk)
+    answered.refresh_from_db()
+    assert answered.sent_at is None
+
+
+def test_a_title_with_a_line_break_still_makes_a_mail(
+    published, make_process, make_contribution, make_response, confirmed_guest, mailoutbox
+):
+    process = make_process(
+        published, title="Where the line\nis drawn", modules=("comments",), publish=True
+    )
+    response = make_response(
+        [make_contribution(process.modules.get(), "Call back.", participant=confirmed_guest)]
+    )
+    notification = Notification.objects.get(response=response)
+    assert services.send_notification(notification_id=notification.pk) is True
+    [message] = mailoutbox
+    assert message.subject.endswith("Where the line is drawn")
+    notification.refresh_from_db()
+    assert notification.sent_at is not None
+
+
 def test_an_account_holder_is_mailed_at_the_account_address(
     comments_module, make_contribution, make_response, account_participant, resident, mailoutbox
 ):
@@ -273,13 +303,21 @@ def test_the_digest_leaves_what_came_later_and_who_has_no_address(daily_people, 
     assert Notification.objects.filter(participant=ben, sent_at__isnull=True).count() == 1
 
 
-def test_one_failed_digest_does_not_stop_the_others(daily_people, monkeypatch, mailoutbox):
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPRecipientsRefused({"ana@example.org": (550, b"no")}),
+        BadHeaderError("Header values can't contain newlines"),
+    ],
+    ids=["refused", "bad header"],
+)
+def test_one_failed_digest_does_not_stop_the_others(error, daily_people, monkeypatch, mailoutbox):
     ana, ben, _cai = daily_people
     real = services.send_mail
 
     def flaky(subject, body, sender, to):
         if to == [ana.email]:
-            raise smtplib.SMTPRecipientsRefused({ana.email: (550, b"no")})
+            raise error
         return real(subject, body, sender, to)
 
     monkeypatch.setattr(services, "send_mail", flaky)
@@ -291,10 +329,59 @@ def test_one_failed_digest_does_not_stop_the_others(daily_people, monkeypatch, m
     assert services.send_daily_digests(now=timezone.now()) == 1
 
 
+def test_two_overlapping_digest_runs_mail_nothing_twice(
+    daily_people, comments_module, make_contribution, make_response, monkeypatch, mailoutbox
+):
+    """Cron starts a second run while the first is still mailing: the
+    second had not seen what the first claimed, the first had loaded rows
+    the second then claimed, and neither mails anything twice."""
+    ana, ben, _cai = daily_people
+    # Ben has a second answer waiting, made after the second run's ``now``.
+    make_response(
+        [make_contribution(comments_module, "Ben again.", participant=ben)],
+        target_label="R-4 Fourth",
+    )
+    now = timezone.now()
+    ben_first, ben_later = Notification.objects.filter(participant=ben).order_by("pk")
+    Notification.objects.filter(pk=ben_later.pk).update(created_at=now)
+    Notification.objects.exclude(pk=ben_later.pk).update(created_at=now - timedelta(hours=2))
+    real = services.send_mail
+    second_run: list[int] = []
+    started: list[bool] = []
+
+    def overlapping(subject, body, sender, to):
+        if not started:
+            started.append(True)
+            # Ana is mailed first (the older participant); meanwhile a
+            # second run starts, with an earlier ``now``: it sees only
+            # Ben's first answer, the only row nobody claimed yet that it
+            # may take.
+            second_run.append(services.send_daily_digests(now=now - timedelta(hours=1)))
+        return real(subject, body, sender, to)
+
+    monkeypatch.setattr(services, "send_mail", overlapping)
+    assert services.send_daily_digests(now=now) == 2
+    assert second_run == [1]
+    mails = [(m.to[0], m.subject, m.body) for m in mailoutbox]
+    assert [to for to, _subject, _body in mails].count(ana.email) == 1
+    ben_mails = [(subject, body) for to, subject, body in mails if to == ben.email]
+    # Ben gets each answer once: the first from the second run, the later
+    # one alone from the first run, which mails only what it claimed.
+    assert len(ben_mails) == 2
+    assert all("1 new answer" in subject for subject, _body in ben_mails)
+    bodies = sorted(body for _subject, body in ben_mails)
+    assert sum("R-2 Second" in body for body in bodies) == 1
+    assert sum("R-4 Fourth" in body for body in bodies) == 1
+    assert not any("R-2 Second" in b and "R-4 Fourth" in b for b in bodies)
+    assert not Notification.objects.filter(participant__in=[ana, ben], sent_at__isnull=True)
+    assert Notification.objects.get(pk=ben_first.pk).sent_at == now - timedelta(hours=1)
+
+
 def test_the_digest_task_and_command(daily_people, mailoutbox, capsys):
     assert send_digests.enqueue().return_value == 2
     call_command("send_digests")
-    assert "Daily digests sent: 0." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Daily digests sent: 0." in out and "Single mails sent again: 0." in out
     Notification.objects.update(sent_at=None)
     call_command("send_digests")
     assert "Daily digests sent: 2." in capsys.readouterr().out
@@ -311,3 +398,68 @@ def test_a_deleted_account_holder_gets_no_digest(
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert services.send_daily_digests(now=timezone.now()) == 0
     assert mailoutbox == []
+
+
+# --------------------------------------------------------------------------- overdue mails at once
+
+
+def age(notification: Notification, **delta) -> None:
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=timezone.now() - timedelta(**delta)
+    )
+
+
+def test_a_failed_mail_at_once_is_sent_again_by_the_daily_run(
+    answered, confirmed_guest, monkeypatch, mailoutbox, capsys
+):
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    with pytest.raises(smtplib.SMTPException):
+        send_response_notification.call(notification_id=answered.pk)
+    # Still failing: logged, left for the next run.
+    age(answered, hours=2)
+    assert services.send_overdue_notifications(now=timezone.now()) == 0
+    monkeypatch.undo()
+    call_command("send_digests")
+    assert "Single mails sent again: 1." in capsys.readouterr().out
+    [message] = mailoutbox
+    assert message.to == [confirmed_guest.email]
+    assert "Call urgent cases back the same day." in message.body
+    # Sent: the next run sends nothing again.
+    assert services.send_overdue_notifications(now=timezone.now()) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_overdue_means_an_hour_old_and_taken_at_once(
+    answered,
+    confirmed_guest,
+    make_guest,
+    comments_module,
+    make_contribution,
+    make_response,
+    mailoutbox,
+):
+    # Fresh: its task may still be on the way.
+    assert services.send_overdue_notifications(now=timezone.now()) == 0
+    # Someone who switched from the digest to mail at once gets what waited.
+    switched = make_guest("Switched", confirmed=True)
+    services.email_frequency_set(participant=switched, frequency="daily")
+    waiting = Notification.objects.get(
+        response=make_response(
+            [make_contribution(comments_module, "Saturdays.", participant=switched)]
+        )
+    )
+    services.email_frequency_set(participant=switched, frequency="immediately")
+    # Someone on the digest is left to the digest; an unconfirmed address waits.
+    daily = make_guest("Still daily", confirmed=True)
+    services.email_frequency_set(participant=daily, frequency="daily")
+    make_response([make_contribution(comments_module, "Evenings.", participant=daily)])
+    Participant.objects.filter(pk=confirmed_guest.pk).update(confirmed_at=None)
+    Notification.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    assert services.send_overdue_notifications(now=timezone.now()) == 1
+    assert [m.to for m in mailoutbox] == [[switched.email]]
+    waiting.refresh_from_db()
+    assert waiting.sent_at is not None
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 2

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from participai.engagement.services.actors import actor_add
+from participai.participation.models import Process
+from participai.participation.selectors.responses import responses_by_decision
 from participai.procurements import services as procurement_services
 
 RESPONSE_KEYS = {
@@ -130,6 +132,19 @@ def test_pages_and_one_process(
         "offset": 0,
         "items": [],
     }
+
+
+def test_answers_of_a_members_only_process_stay_on_its_own_pages(
+    client, published, open_process, comments_module, make_contribution, make_response
+):
+    answer = make_response([make_contribution(comments_module)])
+    assert [i["id"] for i in client.get(api(published)).json()["items"]] == [answer.pk]
+    # The process now asks its readers to sign in (set directly: the rule,
+    # not the form that changes it, is under test here).
+    Process.objects.filter(pk=open_process.pk).update(read_requires="account")
+    assert client.get(api(published)).json()["count"] == 0
+    said = responses_by_decision(published)
+    assert said.count == 0
 
 
 @pytest.mark.parametrize("query", ["?limit=0", "?limit=101", "?offset=-1", "?limit=x"])

@@ -10,7 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from participai.participation.services import contributions as contribution_services
 from participai.participation.services import moderation as moderation_services
+from participai.participation.services.notifications import follow
 from participai.participation.services.responses import response_update
+
+from .test_notifications_views import as_guest
 
 
 def process_url(process, tail: str = "") -> str:
@@ -39,6 +42,26 @@ def test_the_answers_page(
     assert "In answer to 2 contributions" in html
     assert "Problem definition" in html and "Revise" in html
     assert f"m/{comments_module.pk}/#contribution-{said.pk}" in html
+
+
+def test_a_comment_on_a_paragraph_is_linked_on_its_paragraph_page(
+    client, open_process, document_module, draft_v1, make_guest, make_response
+):
+    """Comments on a draft are shown on their paragraph's page, not the
+    module's: "in context" goes there, where "what became of it" is too."""
+    paragraph = draft_v1.paragraphs.order_by("position").first()
+    said = contribution_services.contribution_add(
+        participant=make_guest(),
+        module=document_module,
+        body="Say who answers the phone.",
+        paragraph=paragraph,
+    )
+    make_response([said])
+    html = client.get(process_url(open_process, "responses/")).content.decode()
+    in_context = f"m/{document_module.pk}/p/{paragraph.pk}/#contribution-{said.pk}"
+    assert in_context in html
+    target = client.get(process_url(open_process, in_context.split("#")[0])).content.decode()
+    assert f'id="contribution-{said.pk}"' in target and "What became of it" in target
 
 
 def test_hidden_and_removed_contributions_keep_their_place_but_not_their_words(
@@ -71,6 +94,23 @@ def test_the_answers_page_is_paginated_with_a_fixed_number_of_queries(
     assert page.content.decode().count('<article id="response-') == 10
     assert "page=2" in page.content.decode()
     assert client.get(url, {"page": "2"}).content.decode().count('<article id="response-') == 4
+
+
+def test_the_answers_page_counts_its_answers_once(
+    client, open_process, comments_module, make_contribution, make_response, confirmed_guest
+):
+    make_response([make_contribution(comments_module)])
+    follow(participant=confirmed_guest, process=open_process)
+    as_guest(client, confirmed_guest)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(process_url(open_process, "responses/")).content.decode()
+    assert "You follow this process" in html
+    counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"] and 'FROM "participation_response"' in q["sql"]
+    ]
+    assert len(counts) == 1, counts
 
 
 def test_one_answer_has_a_page_of_its_own(
@@ -154,6 +194,23 @@ def test_the_process_page_says_how_many_answers_and_offers_to_follow(
     assert "answered what people said 1 time so far" in html
     assert process_url(open_process, "responses/") in html
     assert f'action="{process_url(open_process, "responses/follow/")}"' in html
+
+
+def test_the_process_page_shows_a_follower_they_follow(
+    client, open_process, comments_module, make_contribution, make_response, confirmed_guest
+):
+    make_response([make_contribution(comments_module)])
+    make_response([make_contribution(comments_module)])
+    follow(participant=confirmed_guest, process=open_process)
+    as_guest(client, confirmed_guest)
+    page = client.get(process_url(open_process))
+    # The view gives the box its data (no query hidden in a template tag).
+    assert (page.context["said_did"].count, page.context["said_did"].following) == (2, True)
+    html = page.content.decode()
+    assert "answered what people said 2 times so far" in html
+    assert "You follow this process." in html
+    assert f'action="{process_url(open_process, "responses/unfollow/")}"' in html
+    assert 'id="said-did-heading"' in html
 
 
 def test_the_procurement_page_groups_answers_by_decision(

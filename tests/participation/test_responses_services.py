@@ -445,6 +445,49 @@ def test_a_refused_answer_tells_nobody(
     assert callbacks == [] and mailoutbox == [] and not Notification.objects.exists()
 
 
+def test_a_queue_that_is_down_fails_nobody_and_the_mail_waits(
+    open_process,
+    people,
+    make_response,
+    mailoutbox,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """The task queue (Redis, the worker's database) is outside this process:
+    when it refuses, the answer stays published, the staff's request does
+    not fail, the other mails are still queued, and the refused one waits
+    in the outbox for the daily run."""
+    from participai.participation.services import notifications as notification_services
+    from participai.participation.services import responses as response_module
+
+    real = response_module.send_response_notification
+    queued: list[int] = []
+
+    class QueueDown:
+        @staticmethod
+        def enqueue(*, notification_id: int):
+            if not queued:
+                queued.append(0)
+                raise ConnectionError("the queue is down")
+            queued.append(notification_id)
+            return real.enqueue(notification_id=notification_id)
+
+    monkeypatch.setattr(response_module, "send_response_notification", QueueDown)
+    Follow.objects.create(process=open_process, participant=people["follower"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = make_response([people["contributions"]["confirmed"]])
+    assert Response.objects.filter(pk=response.pk).exists()
+    # Two mails at once were due: one was refused by the queue, one went.
+    assert len(queued) == 2 and len(mailoutbox) == 1
+    [waiting] = Notification.objects.filter(response=response, sent_at__isnull=True)
+    Notification.objects.filter(pk=waiting.pk).update(
+        created_at=timezone.now() - notification_services.OVERDUE_AFTER
+    )
+    assert notification_services.send_overdue_notifications(now=timezone.now()) == 1
+    assert len(mailoutbox) == 2
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
 def test_update_tells_the_authors_added_and_nobody_twice(
     officer,
     open_process,

@@ -5,6 +5,8 @@ answer form (new, added to, edited) and its refusals."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from participai.accounts.roles import Role
 from participai.participation.models import Contribution, Response
@@ -147,6 +149,53 @@ def test_pick_is_paginated(
     assert len(first.context["contributions"]) == 50
     assert "q=Point" in first.content.decode() and "page=2" in first.content.decode()
     assert len(client.get(url, {"q": "Point", "page": "2"}).context["contributions"]) == 2
+
+
+def test_the_answering_pages_cost_the_same_queries_whatever_the_count(
+    client,
+    officer,
+    published,
+    open_process,
+    statements_module,
+    comments_module,
+    make_contribution,
+    make_response,
+):
+    """The list, the picking page and the answer form: no query per row."""
+    client.force_login(officer)
+
+    def add(count: int) -> list[int]:
+        said = [make_contribution(comments_module) for _ in range(count)]
+        said += [make_contribution(statements_module) for _ in range(count)]
+        make_response(said[: count // 2 or 1])
+        return [c.pk for c in said]
+
+    def queries(url: str, query=None) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, query).status_code == 200
+        return len(captured)
+
+    answers = base(published, open_process)
+    pick = answers + "answer/"
+    ids = add(2)
+    answer = open_process.responses.get()
+    edit = f"{answers}{answer.pk}/edit/"
+    queries(pick)
+    few = [
+        queries(answers),
+        queries(pick),
+        queries(answers + "new/", {"c": ids}),
+        queries(edit, {"c": ids}),
+    ]
+    for _ in range(12):
+        ids += add(2)
+    many = [
+        queries(answers),
+        queries(pick),
+        queries(answers + "new/", {"c": ids}),
+        queries(edit, {"c": ids}),
+    ]
+    assert all(m <= f for m, f in zip(many, few, strict=True)), (few, many)
 
 
 # --------------------------------------------------------------------------- answering

@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
-from .services.notifications import send_daily_digests, send_notification
+from .services.notifications import (
+    send_daily_digests,
+    send_notification,
+    send_overdue_notifications,
+)
 
 
 @task()
@@ -18,5 +22,9 @@ def send_response_notification(*, notification_id: int) -> bool:
 @task()
 def send_digests() -> int:
     """Mail each participant who takes a daily digest what is waiting for
-    them. Returns how many mails went out."""
-    return send_daily_digests(now=timezone.now())
+    them, and try again the mails "at once" still waiting (see
+    ``send_overdue_notifications``). Returns how many digests went out."""
+    now = timezone.now()
+    sent = send_daily_digests(now=now)
+    send_overdue_notifications(now=now)
+    return sent

@@ -19,7 +19,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from participai.accounts.models import Participant
 from participai.procurements.models import GateDecision, Procurement
 
-from ..models import Contribution, ContributionStatus, Follow, Process, Response
+from ..models import Contribution, ContributionStatus, Follow, Process, ReadRequires, Response
 
 PER_PAGE = 10
 PICK_PER_PAGE = 50
@@ -37,11 +37,16 @@ def _with_contributions(rows: QuerySet[Response], *, authors: bool = True) -> Qu
 
 
 def public_responses(procurement: Procurement) -> QuerySet[Response]:
-    """The answers of the procurement's published processes, newest first.
-    (Processes are never unpublished; the filter keeps it so if they were.)"""
-    return Response.objects.filter(procurement=procurement, process__is_published=True).order_by(
-        "-created_at", "-pk"
-    )
+    """The answers anyone may read: those of the procurement's published
+    processes that anyone may read, newest first. A process that asks its
+    readers to sign in keeps its answers on its own pages, behind the same
+    rule. (Processes are never unpublished; the filter keeps it so if they
+    were.)"""
+    return Response.objects.filter(
+        procurement=procurement,
+        process__is_published=True,
+        process__read_requires=ReadRequires.NONE,
+    ).order_by("-created_at", "-pk")
 
 
 # --------------------------------------------------------------------------- by decision
@@ -162,6 +167,12 @@ def answerable_contributions(
     return Paginator(rows.order_by("created_at", "pk"), per_page).get_page(page_number)
 
 
+def recent_responses(process: Process, *, limit: int) -> list[Response]:
+    """The process's ``limit`` newest answers, which staff may add the
+    contributions they picked to: one query."""
+    return list(Response.objects.filter(process=process).order_by("-created_at", "-pk")[:limit])
+
+
 def contributions_to_answer(process: Process, ids: Sequence[int]) -> list[Contribution]:
     """The contributions ``ids`` of the process (any status), oldest first,
     with their authors and modules; ids of other processes are left out."""
@@ -184,15 +195,21 @@ class ResponsesSummary:
     following: bool
 
 
-def responses_summary(process: Process, participant: Participant | None) -> ResponsesSummary:
-    """How many answers the process has and whether ``participant``
-    follows it: two queries (one without a participant)."""
-    following = (
+def is_following(process: Process, participant: Participant | None) -> bool:
+    """Whether ``participant`` follows the process: one query (none without
+    a participant)."""
+    return (
         participant is not None
         and Follow.objects.filter(process=process, participant=participant).exists()
     )
+
+
+def responses_summary(process: Process, participant: Participant | None) -> ResponsesSummary:
+    """How many answers the process has and whether ``participant``
+    follows it: two queries (one without a participant)."""
     return ResponsesSummary(
-        count=Response.objects.filter(process=process).count(), following=following
+        count=Response.objects.filter(process=process).count(),
+        following=is_following(process, participant),
     )
 
 

@@ -7,16 +7,18 @@ mail at once, :func:`send_daily_digests` gathered into one mail a day for
 the others. Nothing is mailed to a participant without an address we may
 use (:func:`notification_address`), nor to one who asked for no mail.
 Sending claims the row (``sent_at``) before the mail goes out, so a
-notification is mailed at most once however many workers try; a mail that
-cannot be sent gives the claim back, to be tried again.
+notification is mailed at most once however many workers or overlapping
+runs try; a mail that cannot be sent gives the claim back, and
+:func:`send_overdue_notifications` (run with the daily digests) tries again
+the mails "at once" still waiting: failed, never queued, or left by someone
+who switched from the digest.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +42,10 @@ logger = logging.getLogger(__name__)
 # The refusal code of following without an address to write to: not a
 # ``policy.REASONS`` key, as the process's rules would let the person read.
 NEEDS_EMAIL = "needs_email"
-MAIL_ERRORS = (OSError, smtplib.SMTPException)
+# How long a mail "at once" may wait for its task before the daily run sends
+# it itself: long enough not to race a busy queue (the claim would stop a
+# double mail anyway), short enough to catch every one by the next day.
+OVERDUE_AFTER = timedelta(hours=1)
 
 
 def notification_address(participant: Participant) -> str:
@@ -197,6 +202,12 @@ def _item(notification: Notification) -> dict[str, Any]:
     }
 
 
+def _subject(text: str) -> str:
+    """A subject line from titles people typed: a line break would make the
+    mail refuse to leave (``BadHeaderError``), so white space is folded."""
+    return " ".join(text.split())
+
+
 def _claim(ids: list[int], now: datetime) -> int:
     return Notification.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=now)
 
@@ -218,8 +229,9 @@ def send_notification(*, notification_id: int) -> bool:
     Idempotent: a notification already sent, gone, or claimed by a
     concurrent worker sends nothing. One whose participant now takes a daily
     digest is left for the digest; one whose participant has no usable
-    address or wants no mail is not sent. If the mail server refuses, the
-    claim is given back and the error raised, so the task can be retried.
+    address or wants no mail is not sent. If the mail cannot be sent, the
+    claim is given back and the error raised: the task fails visibly, and
+    :func:`send_overdue_notifications` tries again.
     """
     notification = _loaded().filter(pk=notification_id).first()
     if notification is None or notification.sent_at is not None:
@@ -228,9 +240,6 @@ def send_notification(*, notification_id: int) -> bool:
     address = notification_address(participant)
     if not address or participant.email_frequency != EmailFrequency.IMMEDIATELY:
         return False
-    now = timezone.now()
-    if not _claim([notification.pk], now):
-        return False
     item = _item(notification)
     # People have no language preference yet, so mail uses the installation's language.
     with translation.override(settings.LANGUAGE_CODE):
@@ -238,14 +247,19 @@ def send_notification(*, notification_id: int) -> bool:
             subject = _("[ParticipAI] Your contribution was answered: %(process)s")
         else:
             subject = _("[ParticipAI] A new answer in “%(process)s”")
-        subject = subject % {"process": notification.process.title}
+        subject = subject % {"process": _subject(notification.process.title)}
         body = render_to_string(
             "participation/email/notification.txt",
             {**item, "participant": participant, "mine": _mine(notification)},
         )
+    # Claimed only once the mail is written, so nothing but sending it can
+    # fail while the claim is held.
+    now = timezone.now()
+    if not _claim([notification.pk], now):
+        return False
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    except MAIL_ERRORS:
+    except Exception:
         _release([notification.pk], now)
         raise
     return True
@@ -258,7 +272,9 @@ def send_daily_digests(*, now: datetime) -> int:
 
     Participants without a usable address are skipped (their notifications
     wait); one whose mail fails is logged and left for the next run, and the
-    others still get theirs. Running it twice sends nothing twice.
+    others still get theirs. Running it twice, even two runs at once, sends
+    nothing twice: each participant's rows are claimed before mailing, and a
+    run mails only what it claimed.
     """
     pending = _loaded().filter(
         sent_at__isnull=True,
@@ -285,25 +301,50 @@ def send_daily_digests(*, now: datetime) -> int:
                 Notification.objects.filter(pk__in=ids, sent_at=now).values_list("pk", flat=True)
             )
             notifications = [n for n in notifications if n.pk in mine]
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = ngettext(
-                "[ParticipAI] Your daily digest: %(count)d new answer",
-                "[ParticipAI] Your daily digest: %(count)d new answers",
-                len(notifications),
-            ) % {"count": len(notifications)}
-            body = render_to_string(
-                "participation/email/digest.txt",
-                {
-                    "participant": participant,
-                    "items": [_item(n) for n in notifications],
-                    "settings_url": _settings_url(notifications[0].process),
-                },
-            )
         try:
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = ngettext(
+                    "[ParticipAI] Your daily digest: %(count)d new answer",
+                    "[ParticipAI] Your daily digest: %(count)d new answers",
+                    len(notifications),
+                ) % {"count": len(notifications)}
+                body = render_to_string(
+                    "participation/email/digest.txt",
+                    {
+                        "participant": participant,
+                        "items": [_item(n) for n in notifications],
+                        "settings_url": _settings_url(notifications[0].process),
+                    },
+                )
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except MAIL_ERRORS:
+        except Exception:
+            # Whatever failed, this participant's rows wait for the next run
+            # and the others still get theirs.
             logger.exception("Could not mail the daily digest of participant %s", participant.pk)
             _release([n.pk for n in notifications], now)
             continue
         sent += 1
+    return sent
+
+
+def send_overdue_notifications(*, now: datetime) -> int:
+    """Mail, one at a time, the notifications of participants who take mail
+    at once that are still unsent :data:`OVERDUE_AFTER` after they were
+    made: their mail failed, their task was never queued, or they switched
+    from the daily digest with answers waiting. Returns how many mails went
+    out; one that fails again is logged and waits for the next run. Each
+    goes through :func:`send_notification`, so none is mailed twice.
+    """
+    overdue = Notification.objects.filter(
+        sent_at__isnull=True,
+        created_at__lte=now - OVERDUE_AFTER,
+        participant__email_frequency=EmailFrequency.IMMEDIATELY,
+        participant__removed_at__isnull=True,
+    ).order_by("created_at", "pk")
+    sent = 0
+    for notification_id in list(overdue.values_list("pk", flat=True)):
+        try:
+            sent += send_notification(notification_id=notification_id)
+        except Exception:
+            logger.exception("Could not mail notification %s", notification_id)
     return sent

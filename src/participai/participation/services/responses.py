@@ -13,6 +13,7 @@ Bad input raises ``ValidationError`` keyed by field and changes nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -42,6 +43,8 @@ from ..models import (
 )
 from ..tasks import send_response_notification
 from .notifications import notification_address
+
+logger = logging.getLogger(__name__)
 
 CHANGE_MAX = 2000
 REASON_MAX = 5000
@@ -217,7 +220,8 @@ def _notify(response: Response, process: Process, *, authors_of: list[int], foll
     ``followers`` the process's followers ("a new answer"), an author who
     also follows hearing once, as an author. Nobody who deleted their data,
     asked for no mail, or has no address we may use; nobody who already
-    has one for this response.
+    has one for this response. Queuing happens after the commit and never
+    fails the caller (see ``enqueue``).
     """
     authors = set(
         Contribution.objects.filter(pk__in=authors_of).values_list("participant_id", flat=True)
@@ -253,19 +257,22 @@ def _notify(response: Response, process: Process, *, authors_of: list[int], foll
     ]
     if not rows:
         return
+    # SQLite and PostgreSQL both give the new rows their ids here.
     Notification.objects.bulk_create(rows)
-    immediate = list(
-        Notification.objects.filter(
-            response=response,
-            participant_id__in=[row.participant_id for row in rows],
-            participant__email_frequency=EmailFrequency.IMMEDIATELY,
-        ).values_list("pk", flat=True)
-    )
+    immediate = [
+        row.pk for row in rows if row.participant.email_frequency == EmailFrequency.IMMEDIATELY
+    ]
     if immediate:
 
         def enqueue() -> None:
+            # After the commit the answer is saved whatever happens here: a
+            # queue that is down must neither fail the staff's request nor
+            # stop the others; the row waits for send_overdue_notifications.
             for pk in immediate:
-                send_response_notification.enqueue(notification_id=pk)
+                try:
+                    send_response_notification.enqueue(notification_id=pk)
+                except Exception:
+                    logger.exception("Could not queue the mail of notification %s", pk)
 
         transaction.on_commit(enqueue)
 

@@ -103,11 +103,7 @@ def responses_pick(request: HttpRequest, slug: str, process: str) -> HttpRespons
             "form": form,
             "page": page,
             "contributions": list(page.object_list),
-            "recent": list(
-                Response.objects.filter(process=item).order_by("-created_at", "-pk")[
-                    :RECENT_ANSWERS
-                ]
-            ),
+            "recent": selectors.recent_responses(item, limit=RECENT_ANSWERS),
             "here": _url(item, "responses_pick"),
             "page_query": query.urlencode(),
         },

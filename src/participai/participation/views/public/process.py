@@ -25,6 +25,7 @@ from ...forms.public import (
 from ...models import (
     Process,
 )
+from ...selectors.responses import responses_summary
 from ...selectors.threads import modules_of
 from ...services import participants as participant_services
 from ...sessions import Visitor, forget_cached, remember_guest, visitor
@@ -46,7 +47,8 @@ from .common import (
 @require_GET
 def process(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     """The process: its question, what is open to influence and what is not,
-    its dates, who may take part, and its modules with their state."""
+    its dates, who may take part, its modules with their state, and its
+    "you said, we did" box (how many answers; following)."""
     item, is_preview = access_public_process(request.user, slug, process)
     you = visitor(request)
     refusal = read_refusal(request, item, you)
@@ -77,6 +79,7 @@ def process(request: HttpRequest, slug: str, process: str) -> HttpResponse:
             "modules": modules,
             "process_window": process_window,
             "state": process_window.state(now),
+            "said_did": responses_summary(item, you.participant),
             **you_links(item, you, process_url(item)),
         },
     )

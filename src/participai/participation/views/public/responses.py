@@ -27,7 +27,7 @@ from ... import policy
 from ...access import access_public_process
 from ...forms.responses import EmailFrequencyForm
 from ...models import Process
-from ...selectors.responses import process_responses, response_of, responses_summary
+from ...selectors.responses import is_following, process_responses, response_of
 from ...services import notifications as services
 from ...sessions import Visitor, forget_cached, participant_for_request, visitor
 from .common import (
@@ -72,7 +72,6 @@ def _page(
     you = visitor(request)
     here = process_url(item, "responses")
     page = process_responses(item, page_number=request.GET.get("page", 1))
-    following = responses_summary(item, you.participant).following
     context: dict[str, Any] = {
         "process": item,
         "procurement": item.procurement,
@@ -80,7 +79,7 @@ def _page(
         "you": you,
         "page": page,
         "responses": list(page.object_list),
-        "following": following,
+        "following": is_following(item, you.participant),
         "refusal": refusal,
         "here": here,
         "page_query": "",
