@@ -5,6 +5,8 @@ pages that set the questions and their population shares."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from participai.accounts.models import Participant
 from participai.accounts.roles import Role
@@ -178,6 +180,37 @@ def test_a_closed_process_shows_no_form_and_refuses_answers(
     assert 'name="consent"' not in html
     response = client.post(
         process_url(open_process, "about-you/"), {field(age_question): "1", "consent": "on"}
+    )
+    assert response.status_code == 400
+    assert not DemographicProfile.objects.exists()
+
+
+def test_before_the_process_opens_the_page_says_so_and_shows_no_form(
+    client, open_process, age_question, set_window
+):
+    join(client, open_process)
+    set_window(open_process, "upcoming")
+    response = client.get(process_url(open_process, "about-you/"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This part opens later." in html
+    assert 'name="consent"' not in html
+
+
+def test_a_member_previewing_an_unpublished_process_sees_no_form(
+    client, published, make_process, make_demographic_question, officer
+):
+    draft = make_process(published, modules=("comments",))
+    make_demographic_question(draft)
+    client.force_login(officer)
+    response = client.get(process_url(draft, "about-you/"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This process is not published." in html
+    assert 'name="consent"' not in html
+    response = client.post(
+        process_url(draft, "about-you/"),
+        {field(draft.demographic_questions.get()): "1", "consent": "on"},
     )
     assert response.status_code == 400
     assert not DemographicProfile.objects.exists()
@@ -467,3 +500,30 @@ def test_staff_see_the_panel_in_groups_of_five_too(
     assert ">7<" in panel and ">12<" in panel
     assert ">1<" not in panel
     assert panel.count(HIDDEN) == 2
+
+
+def _demographic_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if "participation_demographic" in q["sql"]]
+
+
+def test_the_staff_page_reads_the_questions_once(
+    client, open_process, officer, age_question, make_guest
+):
+    answer_many(open_process, age_question, make_guest, {0: 6, 1: 6})
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(staff_url(open_process)).content.decode()
+    assert "How old are you?" in html and 'id="representativeness-heading"' in html
+    # The questions, then the counts per option: the list and the panel share them.
+    assert len(_demographic_reads(queries)) == 2
+
+
+def test_the_public_page_of_a_closed_process_reads_no_demographics(
+    client, open_process, age_question, make_guest, set_window
+):
+    answer_many(open_process, age_question, make_guest, {1: 5})
+    set_window(open_process, "closed")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(process_url(open_process)).content.decode()
+    assert "representativeness-heading" not in html
+    assert _demographic_reads(queries) == []

@@ -35,6 +35,10 @@ from participai.participation.models import (
     SurveyQuestion,
     SurveyResponse,
 )
+from participai.participation.selectors.participant_data import (
+    ParticipantSummary,
+    participant_summary,
+)
 from participai.participation.services import contributions as contribution_services
 from participai.participation.services import demographics as demographic_services
 from participai.participation.services import moderation
@@ -476,3 +480,54 @@ def test_a_guest_cannot_close_an_account_they_do_not_have(guest):
         services.participant_delete(participant=guest, close_account=True)
     guest.refresh_from_db()
     assert guest.removed_at is None
+
+
+def test_deleting_is_one_transaction_a_late_failure_leaves_everything(
+    open_process, comments_module, age_question, resident, monkeypatch
+):
+    participant = participant_services.participant_for_user(resident)
+    contribution_services.contribution_add(
+        participant=participant, module=comments_module, body="Still mine."
+    )
+    demographic_services.profile_save(
+        participant=participant,
+        process=open_process,
+        answers={age_question.pk: 1},
+        consent=True,
+    )
+    Follow.objects.create(process=open_process, participant=participant)
+
+    def fail(user):
+        raise RuntimeError("the account could not be closed")
+
+    # The last step fails, after every other write of the deletion.
+    monkeypatch.setattr(services, "_close_account", fail)
+    with pytest.raises(RuntimeError):
+        services.participant_delete(participant=participant, close_account=True)
+    participant.refresh_from_db()
+    assert (participant.pseudonym, participant.user_id) == ("resident", resident.pk)
+    assert participant.removed_at is None
+    assert Contribution.objects.get(participant=participant).body == "Still mine."
+    assert DemographicProfile.objects.filter(participant=participant).exists()
+    assert Follow.objects.filter(participant=participant).exists()
+    assert not AuditEvent.objects.filter(action="participant.deleted").exists()
+
+
+def test_the_summary_counts_each_kind_of_data_in_one_query(
+    scene: Scene, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        summary = participant_summary(scene.ana)
+    assert summary == ParticipantSummary(
+        contributions=4,  # the comment, the reply, the statement, and the hidden one
+        supports=1,
+        statement_votes=1,
+        reports=1,
+        survey_responses=1,
+        prioritisation_ballots=1,
+        demographic_profiles=1,
+        follows=1,
+        notifications=2,
+    )
+    # Bo's are his own, not counted with hers.
+    assert participant_summary(scene.bo).contributions == 3

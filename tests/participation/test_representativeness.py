@@ -80,15 +80,15 @@ def test_no_group_below_five_can_be_worked_out_from_the_total(counts):
     assert sum(hidden) != 1
 
 
-def _possible_values(counts: list[int]) -> dict[int, set[int]]:
-    """What a reader who knows the rule, the total, which rows are hidden
-    and the shown counts can say each hidden count may be."""
+def _fillings(counts: list[int]) -> list[list[int]]:
+    """Every list of counts a reader who knows the rule, the total, which
+    rows are hidden and the shown counts cannot tell from ``counts``."""
     hidden = hidden_cells(counts)
     hidden_at = [i for i, h in enumerate(hidden) if h]
     hidden_sum = sum(counts[i] for i in hidden_at)
-    possible: dict[int, set[int]] = {i: set() for i in hidden_at}
     if not hidden_at:
-        return possible
+        return [list(counts)]
+    fillings = []
     for head in itertools.product(range(hidden_sum + 1), repeat=len(hidden_at) - 1):
         if sum(head) > hidden_sum:
             continue
@@ -97,8 +97,18 @@ def _possible_values(counts: list[int]) -> dict[int, set[int]]:
         for i, value in zip(hidden_at, values, strict=True):
             candidate[i] = value
         if may_show(candidate) and hidden_cells(candidate) == hidden:
-            for i, value in zip(hidden_at, values, strict=True):
-                possible[i].add(value)
+            fillings.append(candidate)
+    return fillings
+
+
+def _possible_values(counts: list[int]) -> dict[int, set[int]]:
+    """What a reader who knows the rule, the total, which rows are hidden
+    and the shown counts can say each hidden count may be."""
+    hidden_at = [i for i, h in enumerate(hidden_cells(counts)) if h]
+    possible: dict[int, set[int]] = {i: set() for i in hidden_at}
+    for candidate in _fillings(counts):
+        for i in hidden_at:
+            possible[i].add(candidate[i])
     return possible
 
 
@@ -234,6 +244,48 @@ def test_a_hidden_group_is_flagged_only_when_even_four_people_would_be_too_few()
     assert summary.rows[1].verdict == "too_few"
     # Shown, the same group of 4 of 5 expected would be judged on its count.
     assert verdict(4, 25, 20.0) == "in_line"
+
+
+def test_verdicts_do_not_tell_which_hidden_row_is_the_small_one():
+    # 44 answers; D (3) is small, so C (5), the smallest shown, is hidden
+    # too. Judged on their own counts, C would read "not under-represented"
+    # and D "under-represented": C, the one of at least five, could only be
+    # 5 (below the 6 shown), and D the remaining 3.
+    summary = summarise(["A", "B", "C", "D"], [40, 20, 18, 18], [20, 6, 5, 3], prefer_not=10)
+    c, d = summary.rows[2], summary.rows[3]
+    assert c.hidden and d.hidden
+    assert c.verdict == d.verdict
+
+
+def test_a_hidden_prefer_not_to_say_is_not_given_away_by_the_verdicts():
+    # 25 answers with "prefer not to say" hidden: 19 or more chose an option,
+    # not exactly 24, so no verdict may rest on the 20 answers the rule needs.
+    summary = summarise(["a", "b"], [50, 50], [19, 5], prefer_not=1)
+    assert summary.rows[2].hidden
+    assert {row.verdict for row in summary.rows[:2]} == {"too_few"}
+    # With everyone shown, the same 24 would be judged.
+    assert verdict(5, 24, 50.0) == "under"
+
+
+BENCHMARK_CHOICES = st.sampled_from([None, 5.0, 10.0, 20.0, 35.0, 50.0, 80.0])
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=14), min_size=3, max_size=4),
+    st.lists(BENCHMARK_CHOICES, min_size=3, max_size=3),
+)
+def test_what_is_shown_is_the_same_for_every_filling_of_the_hidden_rows(cells, benchmarks):
+    """Brute force: nothing on the page (counts, shares, verdicts) tells
+    apart two sets of counts the shown counts and the total cannot."""
+    options = [f"o{i}" for i in range(len(cells) - 1)]
+
+    def shown(candidate: list[int]) -> tuple:
+        summary = summarise(options, benchmarks, candidate[:-1], candidate[-1])
+        return summary.total, summary.shown, summary.rows
+
+    seen = shown(cells)
+    for candidate in _fillings(cells):
+        assert shown(candidate) == seen, (cells, candidate)
 
 
 # --------------------------------------------------------------------------- benchmarks

@@ -30,11 +30,20 @@ options is below :data:`UNDER_REPRESENTED_RATIO` (80 %) of its share of the
 population. The flag is raised only once it means something: at least
 :data:`MIN_ANSWERS_TO_JUDGE` people chose an option, and the group's
 expected number at its population share is at least :data:`MIN_GROUP`
-(below that, a shortfall of one or two people is chance, not a gap). A
-group too small to show is often the one missing, so hidden groups are
-flagged too, but judged on the most a hidden group can hold
-(``MIN_GROUP - 1``): the flag then says nothing that "not shown" does not,
-and where that bound cannot settle it the words are "too few answers".
+(below that, a shortfall of one or two people is chance, not a gap).
+
+**Verdicts tell nothing the counts do not.** A verdict is worked out from
+what the page shows, never from a hidden count: were a hidden row judged
+on its own count, "not under-represented" beside one hidden row and
+"under-represented" beside another would say which is the small group, and
+the sum would give its size. What the page shows of the hidden rows is
+their sum and that each holds fewer than the smallest shown count (the
+rule hides the smallest), so each hidden row is judged on the range that
+leaves; when "prefer not to say" is hidden, so is the number who chose an
+option, judged on its range too. A verdict is given only when it holds
+over the whole range, else the words are "too few answers". A group too
+small to show is often the one missing, so hidden groups are flagged as
+soon as even the most they could hold is too few.
 """
 
 from __future__ import annotations
@@ -100,22 +109,34 @@ def hidden_cells(counts: Sequence[int], *, min_group: int = MIN_GROUP) -> list[b
     return hidden
 
 
-def verdict(count: int, stated: int, benchmark: float | None, *, small: bool = False) -> str:
-    """How a group with ``count`` of the ``stated`` people who chose an
+# A count known exactly, or the range (least, most) a reader can tell it lies in.
+Span = int | tuple[int, int]
+
+
+def _span(value: Span) -> tuple[int, int]:
+    return (value, value) if isinstance(value, int) else value
+
+
+def verdict(count: Span, stated: Span, benchmark: float | None) -> str:
+    """How a group of ``count`` among the ``stated`` people who chose an
     option compares with its population share ``benchmark`` (percent): a
     key of :data:`VERDICTS`. See the module's docstring for the rule.
-    ``small``: the group is hidden for being below :data:`MIN_GROUP`, so it
-    is judged on ``MIN_GROUP - 1`` and never called "not under-represented"."""
+
+    Either number may be a range ``(least, most)`` where a hidden row leaves
+    it unknown; "under" and "in_line" are then said only when they hold for
+    every value in the ranges, else "too_few"."""
     if benchmark is None:
         return "no_benchmark"
-    expected = stated * benchmark / 100
-    if stated < MIN_ANSWERS_TO_JUDGE or expected < MIN_GROUP:
+    count_least, count_most = _span(count)
+    stated_least, stated_most = _span(stated)
+    expected_least = stated_least * benchmark / 100
+    if stated_least < MIN_ANSWERS_TO_JUDGE or expected_least < MIN_GROUP:
         return "too_few"
-    if small:
-        return "under" if UNDER_REPRESENTED_RATIO * expected > MIN_GROUP - 1 else "too_few"
-    if count < UNDER_REPRESENTED_RATIO * expected:
+    if count_most < UNDER_REPRESENTED_RATIO * expected_least:
         return "under"
-    return "in_line"
+    if count_least >= UNDER_REPRESENTED_RATIO * stated_most * benchmark / 100:
+        return "in_line"
+    return "too_few"
 
 
 @dataclass(frozen=True)
@@ -180,9 +201,17 @@ def summarise(
     if any(count < 0 for count in cells):
         raise ValueError("counts are never negative")
     total = sum(cells)
-    stated = total - prefer_not
     shown = may_show(cells)
     hidden = hidden_cells(cells) if shown else [True] * len(cells)
+    # What a reader can tell of each hidden count, from the shown ones alone:
+    # together they make the rest of the total, and each is below the
+    # smallest shown count (the rule hides the smallest).
+    hidden_sum = sum(count for count, is_hidden in zip(cells, hidden, strict=True) if is_hidden)
+    visible = [count for count, is_hidden in zip(cells, hidden, strict=True) if not is_hidden]
+    most = min(hidden_sum, min(visible) - 1) if visible else hidden_sum
+    least = max(0, hidden_sum - (sum(hidden) - 1) * most)
+    unknown = (least, most)
+    stated: Span = (total - most, total - least) if hidden[-1] else total - prefer_not
     rows = []
     for index, label in enumerate([*options, prefer_not_label]):
         is_option = index < len(options)
@@ -200,7 +229,7 @@ def summarise(
                 verdict=(
                     "no_benchmark"
                     if not is_option or benchmark is None
-                    else verdict(count, stated, benchmark, small=count < MIN_GROUP)
+                    else verdict(unknown if hidden[index] else count, stated, benchmark)
                     if shown
                     else "too_few"
                 ),

@@ -73,6 +73,10 @@ def participant_for_request(request: HttpRequest) -> Participant | None:
     """The participant a write acts as: the account's (made on first use),
     the guest's from the session, or ``None`` for a guest who has not joined."""
     if request.user.is_authenticated:
+        known = getattr(request, "_participai_visitor", None)
+        if known is not None and known.participant is not None:
+            # Already read for this request (``visitor``): no second query.
+            return known.participant
         participant = participant_for_user(request.user)
         request._participai_visitor = Visitor(participant=participant, is_signed_in=True)
         return participant

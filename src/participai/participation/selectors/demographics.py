@@ -59,6 +59,11 @@ def profiles_of(participant: Participant) -> list[DemographicProfile]:
     )
 
 
+def is_open(process: Process) -> bool:
+    """Does the process take part now? (no query)"""
+    return policy.Window(process.opens_at, process.closes_at).state(timezone.now()) == "open"
+
+
 @dataclass(frozen=True)
 class QuestionPanel:
     """One question with what may be shown of its answers."""
@@ -125,5 +130,4 @@ def representativeness(process: Process) -> Representativeness:
                 ),
             )
         )
-    window = policy.Window(process.opens_at, process.closes_at)
-    return Representativeness(panels=panels, is_open=window.state(timezone.now()) == "open")
+    return Representativeness(panels=panels, is_open=is_open(process))

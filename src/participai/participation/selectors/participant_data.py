@@ -39,10 +39,6 @@ class ParticipantSummary:
     follows: int
     notifications: int
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(vars(self).values())
-
 
 def _count(model: type, **extra: object) -> Coalesce:
     rows = (

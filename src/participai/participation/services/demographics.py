@@ -240,12 +240,14 @@ def question_remove(*, actor: User, question: DemographicQuestion) -> int:
     return answers
 
 
-def _refusal(participant: Participant, process: Process) -> str | None:
-    """Why ``participant`` may not answer now: a ``policy.REASONS`` key or ``None``.
-    Anyone who may read the process and took part in it may answer while it is open."""
+def answer_refusal(level: str, process: Process) -> str | None:
+    """Why someone at verification ``level`` (``policy.VERIFICATION``) may not
+    answer ``process``'s questions now: a ``policy.REASONS`` key or ``None``.
+    Anyone who may read the published process may answer while it is open.
+    ``process.procurement`` should be loaded."""
     reason = policy.refusal(
         "read",
-        level=participant.verification,
+        level=level,
         required=process.read_requires,
         published=process.is_published and process.procurement.is_published,
     )
@@ -280,7 +282,7 @@ def profile_save(
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.removed_at is not None:
         raise ValidationError(_("These data were deleted; take part again to answer."))
-    reason = _refusal(participant, process)
+    reason = answer_refusal(participant.verification, process)
     if reason is not None:
         raise ValidationError(_(policy.REASONS[reason]), code=reason)
     questions = list(process.demographic_questions.all())
@@ -314,7 +316,7 @@ def profile_save(
         action="demographics.profile_saved",
         target=profile,
         organisation_id=process.procurement.organisation_id,
-        # How many were answered, never what: the trail cannot be deleted.
+        # That they answered, never what: the trail cannot be deleted.
         data={
             "process": process.slug,
             "participant": participant.pk,

@@ -1,6 +1,6 @@
-"""Template tags of demographics, for pages whose views do not know them:
-whether a process asks about who takes part, and the representativeness
-panel (aggregates only, groups of at least five)."""
+"""Template tags of demographics, for public pages whose views belong to
+other instruments: whether a process asks about who takes part, and the
+representativeness panel (aggregates only, groups of at least five)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,9 @@ def asks_about_you(process: Process) -> bool:
     return selectors.asks_about_you(process)
 
 
-@register.inclusion_tag("participation/public/_representativeness.html")
-def representativeness_panel(process: Process, *, staff: bool = False) -> dict[str, Any]:
-    """Who answered ``process``'s questions against the population: shown to
-    the public while the process is open, to staff always (two queries)."""
-    panel = selectors.representativeness(process)
+def panel_context(panel: selectors.Representativeness, *, staff: bool) -> dict[str, Any]:
+    """What ``_representativeness.html`` needs: shown to the public while the
+    process is open, to staff always."""
     return {
         "panel": panel,
         "show": bool(panel.panels) and (staff or panel.is_open),
@@ -33,3 +31,14 @@ def representativeness_panel(process: Process, *, staff: bool = False) -> dict[s
         "min_group": MIN_GROUP,
         "min_answers": MIN_ANSWERS_TO_JUDGE,
     }
+
+
+@register.inclusion_tag("participation/public/_representativeness.html")
+def representativeness_panel(process: Process) -> dict[str, Any]:
+    """Who answered ``process``'s questions against the population, for the
+    public page: two queries while the process is open, none otherwise (the
+    public sees the panel only then). Staff pages pass :func:`panel_context`
+    from their view."""
+    if not selectors.is_open(process):
+        return {"show": False}
+    return panel_context(selectors.representativeness(process), staff=False)

@@ -29,6 +29,7 @@ from ..models import DemographicQuestion, Process
 from ..selectors import demographics as selectors
 from ..selectors.processes import process_of
 from ..services import demographics as services
+from ..templatetags.participation_demographics import panel_context
 
 TEMPLATES = "participation/workspace/"
 
@@ -64,7 +65,9 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     can_manage = can(request.user, Action.MANAGE_PARTICIPATION, procurement)
-    questions = selectors.questions_of(process)
+    # The panel reads the questions; the list above it shows the same ones.
+    panel = selectors.representativeness(process)
+    questions = [item.question for item in panel.panels]
     if form is None and can_manage and len(questions) < services.QUESTIONS_MAX:
         form = DemographicQuestionForm()
     return render(
@@ -77,6 +80,7 @@ def _page(
             "form": form,
             "can_manage": can_manage,
             "questions_max": services.QUESTIONS_MAX,
+            **panel_context(panel, staff=True),
         },
         status=status,
     )

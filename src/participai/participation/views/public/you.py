@@ -154,12 +154,8 @@ def _about_you_page(
     has_profile: bool,
     status: int = 200,
 ) -> HttpResponse:
-    refusal_key = None
-    if item.is_published and not is_preview:
-        state = policy.Window(item.opens_at, item.closes_at).state(timezone.now())
-        refusal_key = {"upcoming": "not_open_yet", "closed": "closed"}.get(state)
-    else:
-        refusal_key = "unpublished"
+    # The service's own rule, so the page never offers what a save refuses.
+    refusal_key = demographic_services.answer_refusal(visitor(request).level, item)
     return render(
         request,
         TEMPLATES + "about_you.html",
