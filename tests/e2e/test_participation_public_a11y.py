@@ -1,7 +1,8 @@
 """A resident takes part in a public process in a real browser: joins under a
 pseudonym, comments, replies and votes on a statement with the keyboard and
-ordinary clicks; axe-core checks the process, comments and statements pages
-as they fill up."""
+ordinary clicks; an account holder does the same signed in, without a
+pseudonym; axe-core checks the process, comments and statements pages as
+they fill up."""
 
 from __future__ import annotations
 
@@ -12,11 +13,20 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from participai.participation.models import Module, ModuleKind, Process
+from participai.accounts.models import Participant
+from participai.participation.models import (
+    Contribution,
+    Module,
+    ModuleKind,
+    Process,
+    StatementVote,
+)
 from participai.participation.services import contributions as contribution_services
 from participai.participation.services import participants as participant_services
 from participai.participation.services import processes as process_services
+from tests.conftest import PASSWORD
 
+from .conftest import login
 from .test_accessibility import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -136,3 +146,41 @@ def test_a_guest_joins_comments_replies_and_votes(axe_page: Page, live_server, s
     expect(listing.get_by_text("Agree: 1 · Disagree: 0 · Pass: 0")).to_be_visible()
     expect(listing.get_by_text("Your vote: Agree.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_an_account_holder_comments_and_votes_signed_in(
+    axe_page: Page, live_server, scene: Scene, resident
+):
+    """Signed in, a resident writes and votes at once, under their account's
+    name: no pseudonym to choose, and both count for one participant."""
+    page = axe_page
+    login(page, live_server, "resident", PASSWORD)
+    base = f"{live_server.url}/p/{scene.process.procurement.slug}/{scene.process.slug}"
+    page.goto(f"{base}/m/{scene.comments.pk}/")
+    expect(page.get_by_text("You take part with your account (resident).")).to_be_visible()
+    expect(page.get_by_role("link", name="Choose a pseudonym")).to_have_count(0)
+    page.get_by_label("Your text").fill("Tell people whether a person or the system decided.")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_text("Thank you: your contribution is published.")).to_be_visible()
+    thread = page.locator(
+        ".thread", has_text="Tell people whether a person or the system decided."
+    )
+    expect(thread.locator(".contribution__meta strong").first).to_have_text("resident")
+    expect(thread.get_by_role("link", name="Remove your contribution")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(f"{base}/m/{scene.statements.pk}/")
+    card = page.locator("#next-statement")
+    expect(card.get_by_text("A person reads every urgent referral.")).to_be_visible()
+    card.get_by_role("button", name="Disagree", exact=True).click()
+    expect(page.get_by_text("Your vote is saved: Disagree.")).to_be_visible()
+    listing = page.locator("#all-statements")
+    expect(listing.get_by_text("Agree: 0 · Disagree: 1 · Pass: 0")).to_be_visible()
+    expect(listing.get_by_text("Your vote: Disagree.")).to_be_visible()
+    assert_accessible(page)
+
+    participant = Participant.objects.get(user=resident)
+    comment = Contribution.objects.get(body__startswith="Tell people whether")
+    assert (comment.participant, comment.channel) == (participant, "online")
+    vote = StatementVote.objects.get()
+    assert (vote.participant, vote.choice) == (participant, "disagree")

@@ -1,11 +1,15 @@
 """The staff pages of participation, checked by axe-core in a real browser:
 a process with its modules, assisted entry (typed through, then ready for
-the next form), the paper form, and the moderation queue with flags."""
+the next form), the paper form, and the moderation queue with flags, from
+which a moderator hides a comment that the public thread then shows hidden,
+with the reason."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from participai.accounts.roles import Role
 from participai.participation.models import Contribution, Process
@@ -13,7 +17,7 @@ from participai.participation.services import contributions as contribution_serv
 from participai.participation.services import participants as participant_services
 from tests.conftest import PASSWORD
 
-from .conftest import login
+from .conftest import TIMEOUT_MS, login
 from .test_accessibility import assert_accessible
 from .test_participation_public_a11y import open_process
 
@@ -94,7 +98,9 @@ def test_paper_form(axe_page: Page, live_server, officer, published, scene):
     assert_accessible(axe_page)
 
 
-def test_moderation_queue(axe_page: Page, live_server, org, make_member, scene):
+def test_a_moderator_hides_a_comment_and_the_thread_says_why(
+    axe_page: Page, browser: Browser, live_server, org, make_member, published, scene
+):
     make_member(org, Role.MODERATOR, username="moderator")
     login(axe_page, live_server, "moderator", PASSWORD)
     axe_page.goto(f"{live_server.url}/workspace/moderation/{org.slug}/")
@@ -107,3 +113,28 @@ def test_moderation_queue(axe_page: Page, live_server, org, make_member, scene):
     first.get_by_role("button", name="Hide", exact=True).click()
     expect(axe_page.get_by_text("hidden; its open flags are resolved")).to_be_visible()
     assert_accessible(axe_page)
+    rude = Contribution.objects.get(participant__pseudonym="Angry")
+    assert (rude.status, rude.moderation_reason, rude.flag_count) == (
+        "hidden",
+        "Insults people, not the system.",
+        0,
+    )
+
+    # Anyone reading the public thread sees its place, hidden, and why; not its words.
+    # bypass_csp: axe-core is injected as an inline script (see the axe_page fixture).
+    context = browser.new_context(locale="en-GB", bypass_csp=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        reader = context.new_page()
+        comments = scene.modules.get(kind="comments")
+        reader.goto(f"{live_server.url}/p/{published.slug}/{scene.slug}/m/{comments.pk}/")
+        hidden = reader.locator(f"#contribution-{rude.pk}")
+        expect(hidden).to_have_text(
+            re.compile(r"Hidden by a moderator: Insults people, not the system\.")
+        )
+        expect(reader.get_by_text("Everyone in that office is useless.")).to_have_count(0)
+        expect(hidden.get_by_role("button", name=re.compile("Support"))).to_have_count(0)
+        expect(reader.get_by_text("Call urgent cases back the")).to_be_visible()
+        assert_accessible(reader)
+    finally:
+        context.close()

@@ -452,6 +452,18 @@ def test_unknown_channel(comments_module, guest, facilitator):
     assert set(caught.value.message_dict) == {"channel"}
 
 
+def test_a_facilitator_does_not_enter_online_contributions(comments_module, guest, facilitator):
+    """Online is what people write themselves; an assisted entry says how it
+    reached the facilitator, so the channel counts stay true."""
+    with pytest.raises(ValidationError) as caught:
+        services.contribution_add(
+            participant=guest, module=comments_module, body="Hi", entered_by=facilitator
+        )
+    assert set(caught.value.message_dict) == {"channel"}
+    assert not Contribution.objects.exists()
+    assert fresh(comments_module).contribution_count == 0
+
+
 # --- Supports ------------------------------------------------------------------------------
 
 
@@ -621,11 +633,40 @@ def test_remove_own_keeps_the_place_and_the_replies(
     assert fresh(reply).is_visible
     assert root.reply_count == 1
     [event] = audit_events("contribution.removed_by_author")
-    assert event.data == {"participant": guest.pk}
+    assert event.data == {"participant": guest.pk, "flags_resolved": 0}
     assert event.organisation_id_ref == comments_module.process.procurement.organisation_id
     # Twice is once.
     services.contribution_remove_own(participant=guest, contribution=root)
     assert len(audit_events("contribution.removed_by_author")) == 1
+
+
+def test_remove_own_resolves_the_open_flags_on_it(
+    comments_module, guest, make_guest, comment, audit_events
+):
+    """Nothing is left to judge once its author removed it: its open flags
+    close and its counter drops, as when a participant deletes their data;
+    flags on other contributions stay open."""
+    mine = services.contribution_add(participant=guest, module=comments_module, body="Mine")
+    for reporter in (make_guest(), make_guest()):
+        services.contribution_flag(participant=reporter, contribution=mine, reason="spam")
+    services.contribution_flag(participant=make_guest(), contribution=comment, reason="abuse")
+    services.contribution_remove_own(participant=guest, contribution=mine)
+    assert fresh(mine).flag_count == 0
+    assert not Flag.objects.filter(contribution=mine, resolved_at__isnull=True).exists()
+    assert Flag.objects.filter(contribution=mine).count() == 2
+    assert fresh(comment).flag_count == 1
+    assert Flag.objects.get(contribution=comment).resolved_at is None
+    [event] = audit_events("contribution.removed_by_author")
+    assert event.data == {"participant": guest.pk, "flags_resolved": 2}
+
+
+def test_what_its_author_removed_cannot_be_flagged(comments_module, guest, make_guest):
+    mine = services.contribution_add(participant=guest, module=comments_module, body="Mine")
+    services.contribution_remove_own(participant=guest, contribution=mine)
+    with pytest.raises(ValidationError, match="nothing left to report"):
+        services.contribution_flag(participant=make_guest(), contribution=mine, reason="spam")
+    assert not Flag.objects.exists()
+    assert fresh(mine).flag_count == 0
 
 
 def test_removing_someone_elses_is_refused(comment, guest, audit_events):

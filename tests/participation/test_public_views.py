@@ -752,3 +752,27 @@ def test_public_pages_speak_spanish(client, open_process, comments_module, path)
     response = client.get(url, headers={"accept-language": "es"})
     assert response.status_code == 200
     assert 'lang="es"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("module_fixture", "set_up", "reason"),
+    [
+        ("dots_module", "dots_module", "This module does not take written contributions."),
+        ("survey_module", "survey", "This module does not take written contributions."),
+        ("document_module", "draft_v1", "Choose the paragraph your comment is about."),
+        ("event_module", "event_module", "it takes no contributions online."),
+    ],
+)
+def test_other_kinds_refuse_the_comment_form_with_the_reason(
+    client, open_process, module_fixture, set_up, reason, request
+):
+    """A ballot, a survey, a draft or a meeting record is not written to
+    through the comment form: a crafted post gets the module page back with
+    the service's reason (not a server error), and nothing is saved."""
+    request.getfixturevalue(set_up)  # its questions, items or draft
+    module = request.getfixturevalue(module_fixture)
+    join(client, open_process)
+    response = client.post(module_url(module, "add/"), {"kind": "comment", "body": "Hello"})
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert not Contribution.objects.exists()

@@ -8,10 +8,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from participai.accounts.models import Participant
 from participai.accounts.roles import Role
 from participai.engagement.services.plan import activity_add
+from participai.participation.forms.documents import DocumentAssistForm
+from participai.participation.forms.prioritisation import AssistBallotForm
+from participai.participation.forms.surveys import SurveyAssistForm
+from participai.participation.forms.workspace import AssistedEntryForm, AssistForm
 from participai.participation.models import (
     Channel,
     Contribution,
@@ -456,7 +462,7 @@ def test_publishing_needs_the_right(client, moderator, published, make_process):
     process = make_process(published, modules=("comments",))
     client.force_login(moderator)
     assert client.post(f"{base(published)}{process.slug}/publish/").status_code == 403
-    assert client.get(f"{base(published)}{process.slug}/publish/").status_code in (403, 405)
+    assert client.get(f"{base(published)}{process.slug}/publish/").status_code == 405
     assert not Process.objects.get(pk=process.pk).is_published
 
 
@@ -557,6 +563,30 @@ def test_bad_assisted_entry_saves_nothing(
     assert not Participant.objects.exists()
 
 
+ASSISTED_FORMS = [
+    (AssistForm, {"modules": []}, "How it was made"),
+    (DocumentAssistForm, {"paragraphs": []}, "How it was made"),
+    (SurveyAssistForm, {"questions": []}, "How the answers were given"),
+    (AssistBallotForm, {"items": [], "method": "dots", "budget": 10}, "How it was cast"),
+]
+
+
+@pytest.mark.parametrize(("form_class", "options", "label"), ASSISTED_FORMS)
+def test_every_assisted_entry_asks_the_same_channel_and_pseudonym(form_class, options, label):
+    """One base for the four entry screens: the same two fields, the channel
+    worded for what is entered, only offline channels, a clear refusal."""
+    form = form_class(**options)
+    assert issubclass(form_class, AssistedEntryForm)
+    assert form.fields["channel"].label == label
+    offered = [value for value, _label in form.fields["channel"].choices]
+    assert offered == [c for c in Channel.values if c != Channel.ONLINE]
+    assert form.fields["pseudonym"].max_length == 60
+    bound = form_class({"channel": "online", "pseudonym": "M"}, **options)
+    assert not bound.is_valid()
+    assert "Choose how the person took part" in bound.errors["channel"][0]
+    assert "pseudonym" in bound.errors
+
+
 def test_a_statement_too_long_is_refused_and_leaves_no_guest(
     client, facilitator, published, open_process, statements_module
 ):
@@ -647,6 +677,24 @@ def test_the_paper_form_prints_the_question_and_room_to_write(
     ).content.decode()
     assert "at most 280 characters" in statements
     assert statements.count('class="write-line"') == 4
+
+
+@pytest.mark.parametrize("kind", [ModuleKind.COMMENTS, ModuleKind.SURVEY])
+def test_the_paper_form_looks_its_module_up_once(
+    client, officer, published, open_process, survey_module, kind
+):
+    """One query finds the module, whichever kind prints it."""
+    module = open_process.modules.get(kind=kind)
+    client.force_login(officer)
+    url = f"{base(published)}{open_process.slug}/m/{module.pk}/print/"
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    lookups = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "participation_module"' in q["sql"] and f'"id" = {module.pk}' in q["sql"]
+    ]
+    assert len(lookups) == 1, lookups
 
 
 def test_a_module_of_another_process_has_no_paper_form_here(

@@ -15,9 +15,8 @@ from participai.core.forms import DesignSystemForm
 from participai.procurements.models import Document
 
 from ..models import DocumentParagraph
-from ..services.participants import PSEUDONYM_LENGTH
 from .public import COMMENT_MAX
-from .workspace import ASSISTED_CHANNELS
+from .workspace import AssistedEntryForm
 
 
 class DocumentChoiceField(forms.ModelChoiceField):
@@ -34,7 +33,7 @@ class VersionForm(DesignSystemForm):
         queryset=Document.objects.none(),
         required=False,
         empty_label=_("None: I paste the text below"),
-        help_text=_("Only the procurement's documents written as text are listed."),
+        help_text=_("Only the procurement's public documents written as text are listed."),
     )
     title = forms.CharField(
         label=_("Title of the draft"),
@@ -87,24 +86,16 @@ def paragraph_label(paragraph: DocumentParagraph) -> str:
     }
 
 
-class DocumentAssistForm(DesignSystemForm):
+class DocumentAssistForm(AssistedEntryForm):
     """A comment on a paragraph that a facilitator types in for someone."""
+
+    field_order = ["paragraph", "channel", "pseudonym", "body"]
 
     paragraph = forms.TypedChoiceField(
         label=_("Paragraph"),
         coerce=int,
         choices=(),
         help_text=_("The number written on the paper form, as printed next to the paragraph."),
-    )
-    channel = forms.ChoiceField(
-        label=_("How it was made"), choices=ASSISTED_CHANNELS, widget=forms.RadioSelect
-    )
-    pseudonym = forms.CharField(
-        label=_("Name shown"),
-        min_length=PSEUDONYM_LENGTH[0],
-        max_length=PSEUDONYM_LENGTH[1],
-        help_text=_("The pseudonym the person chose; a new guest participant is made for it."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     body = forms.CharField(
         label=_("What they said"),

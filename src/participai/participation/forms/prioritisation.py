@@ -19,9 +19,8 @@ from participai.core.forms import DesignSystemForm
 
 from ..models import PriorityItem
 from ..prioritising import DOTS
-from ..services.participants import PSEUDONYM_LENGTH
 from ..services.prioritisation import DESCRIPTION_MAX, TITLE_MAX, item_field
-from .workspace import ASSISTED_CHANNELS
+from .workspace import AssistedEntryForm
 
 
 class ItemForm(DesignSystemForm):
@@ -100,17 +99,8 @@ class BallotForm(DesignSystemForm):
         return [(item, self[item_field(item.pk)]) for item in self.items]
 
 
-class AssistBallotForm(BallotForm):
+class AssistBallotForm(AssistedEntryForm, BallotForm):
     """A ballot someone filled in on paper or gave by phone, typed in by a
     facilitator under the pseudonym they chose."""
 
-    channel = forms.ChoiceField(
-        label=_("How it was cast"), choices=ASSISTED_CHANNELS, widget=forms.RadioSelect
-    )
-    pseudonym = forms.CharField(
-        label=_("Name shown"),
-        min_length=PSEUDONYM_LENGTH[0],
-        max_length=PSEUDONYM_LENGTH[1],
-        help_text=_("The pseudonym the person chose; a new guest participant is made for it."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    channel_label = _("How it was cast")

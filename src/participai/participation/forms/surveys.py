@@ -20,9 +20,8 @@ from participai.core.forms import DesignSystemForm
 
 from .. import surveying
 from ..models import QuestionKind, SurveyQuestion
-from ..services.participants import PSEUDONYM_LENGTH
 from ..services.surveys import answer_field, problem_text
-from .workspace import ASSISTED_CHANNELS
+from .workspace import AssistedEntryForm
 
 # --------------------------------------------------------------------------- staff
 
@@ -196,6 +195,9 @@ class Row:
         ids = []
         if self.question.help_text:
             ids.append(f"{self.id}_help")
+        if self.kind in (surveying.MULTIPLE, surveying.RANKING):
+            # The page says how many to choose, or how to rank.
+            ids.append(f"{self.id}_hint")
         if self.errors:
             ids.append(f"{self.id}_error")
         return " ".join(ids)
@@ -334,17 +336,8 @@ class SurveyForm(DesignSystemForm):
         return rows
 
 
-class SurveyAssistForm(SurveyForm):
+class SurveyAssistForm(AssistedEntryForm, SurveyForm):
     """A response a facilitator types in: the name the person chose, how
     they answered, and their answers."""
 
-    channel = forms.ChoiceField(
-        label=_("How the answers were given"), choices=ASSISTED_CHANNELS, widget=forms.RadioSelect
-    )
-    pseudonym = forms.CharField(
-        label=_("Name shown"),
-        min_length=PSEUDONYM_LENGTH[0],
-        max_length=PSEUDONYM_LENGTH[1],
-        help_text=_("The pseudonym the person chose; a new guest participant is made for it."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    channel_label = _("How the answers were given")

@@ -221,13 +221,29 @@ class ModuleChoiceField(forms.ModelChoiceField):
 ASSISTED_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.ONLINE]
 
 
-class AssistForm(DesignSystemForm):
-    """One contribution a facilitator types in for someone: from a paper
-    form, a phone call or a conversation."""
+class AssistedEntryForm(DesignSystemForm):
+    """What every assisted entry asks besides what the person said or chose:
+    how they took part (an offline channel only: "online" is the
+    participant's own, and the form refuses it) and the pseudonym they chose,
+    for which a new guest participant is made.
 
-    module = ModuleChoiceField(label=_("Part of the process"), queryset=Module.objects.none())
+    A form for one kind of entry extends it, names the channel for what it
+    enters (``channel_label``), and adds its own fields; these two come
+    first unless it sets ``field_order``. It may be mixed in before another
+    form (``class SurveyAssistForm(AssistedEntryForm, SurveyForm)``)."""
+
+    channel_label = _("How it was made")
+
     channel = forms.ChoiceField(
-        label=_("How it was made"), choices=ASSISTED_CHANNELS, widget=forms.RadioSelect
+        label=channel_label,
+        choices=ASSISTED_CHANNELS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _(
+                "Choose how the person took part: in person, by phone, on paper or "
+                "online with help (what they write online themselves is not entered here)."
+            )
+        },
     )
     pseudonym = forms.CharField(
         label=_("Name shown"),
@@ -236,6 +252,19 @@ class AssistForm(DesignSystemForm):
         help_text=_("The pseudonym the person chose; a new guest participant is made for it."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].label = self.channel_label
+
+
+class AssistForm(AssistedEntryForm):
+    """One contribution a facilitator types in for someone: from a paper
+    form, a phone call or a conversation."""
+
+    field_order = ["module", "channel", "pseudonym", "kind", "body"]
+
+    module = ModuleChoiceField(label=_("Part of the process"), queryset=Module.objects.none())
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,

@@ -42,6 +42,7 @@ from ..models import (
     VoteChoice,
 )
 from ..spam import spam_reasons
+from .moderation import flags_resolve
 
 BODY_MAX = {ContributionKind.COMMENT: 5000, ContributionKind.IDEA: 5000}
 STATEMENT_MAX = 280
@@ -125,7 +126,8 @@ def contribution_add(
     A reply (``parent`` set) is a comment on a visible comment or idea of the
     same module; a reply to a reply joins the same thread (one level deep).
     ``entered_by`` is a facilitator entering it on the participant's behalf
-    (``Action.ASSIST_PARTICIPATION``), tagged with ``channel``; such entries
+    (``Action.ASSIST_PARTICIPATION``), tagged with ``channel`` (any but
+    ``online``, which is the participant's own); such entries
     skip the verification and spam checks the facilitator already made in
     person, but not the module's dates. Anyone else writes at most
     :data:`RATE_LIMIT` contributions per :data:`RATE_WINDOW`; beyond, the
@@ -157,6 +159,15 @@ def contribution_add(
         )
     if entered_by is not None:
         require(entered_by, Action.ASSIST_PARTICIPATION, process.procurement)
+        if channel == Channel.ONLINE:
+            # "Online" is what participants write themselves; counted apart from assisted entry.
+            raise ValidationError(
+                {
+                    "channel": _(
+                        "Say how it was made: in person, by phone, on paper or online with help."
+                    )
+                }
+            )
         if module.kind == ModuleKind.EVENT and channel not in EVENT_CHANNELS:
             raise ValidationError(
                 {
@@ -404,7 +415,8 @@ def contribution_flag(
     *, participant: Participant, contribution: Contribution, reason: str, note: str = ""
 ) -> bool:
     """Ask moderators to look at a contribution; ``False`` if this participant
-    already flagged it. Anyone who may read the process may flag."""
+    already flagged it. Anyone who may read the process may flag, except
+    what its author removed (no text is left, and the queue leaves it out)."""
     if reason not in FlagReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
     note = note.strip()
@@ -420,6 +432,8 @@ def contribution_flag(
             published=process.is_published and process.procurement.is_published,
         )
     )
+    if contribution.status == ContributionStatus.REMOVED:
+        raise ValidationError(_("Its author removed it; there is nothing left to report."))
     try:
         with transaction.atomic():
             Flag.objects.create(
@@ -441,7 +455,9 @@ def contribution_flag(
 @transaction.atomic
 def contribution_remove_own(*, participant: Participant, contribution: Contribution) -> None:
     """The author takes their words back: text and authorship go, the place
-    in the thread stays ("removed by its author"), replies stay readable."""
+    in the thread stays ("removed by its author"), replies stay readable.
+    Open flags on it are resolved (nothing is left to judge), as when a
+    participant deletes their data."""
     contribution = (
         Contribution.objects.select_for_update(of=("self",))
         .select_related("module__process__procurement")
@@ -455,10 +471,11 @@ def contribution_remove_own(*, participant: Participant, contribution: Contribut
     contribution.body = ""
     contribution.body_html = ""
     contribution.save(update_fields=["status", "body", "body_html", "updated_at"])
+    resolved = flags_resolve(Contribution.objects.filter(pk=contribution.pk))
     audit_record(
         actor=participant.user,
         action="contribution.removed_by_author",
         target=contribution,
         organisation_id=contribution.module.process.procurement.organisation_id,
-        data={"participant": participant.pk},
+        data={"participant": participant.pk, "flags_resolved": resolved},
     )

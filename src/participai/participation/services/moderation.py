@@ -3,13 +3,18 @@ or dismiss the flags on one that stays.
 
 Each needs ``Action.MODERATE`` on the contribution's procurement (the
 organisation admin or a moderator), resolves the open flags, and writes an
-audit event whose reason the public thread shows.
+audit event whose reason the public thread shows. :func:`flags_resolve` is
+the step other writes share (an author removing their words, a participant
+deleting their data): nothing is left to judge once the text is gone.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +23,7 @@ from participai.core.audit import audit_record
 from participai.core.text import clean_plain
 from participai.procurements.access import Action, require
 
-from ..models import Contribution, ContributionStatus
+from ..models import Contribution, ContributionStatus, Flag
 
 REASON_MAX = 500
 
@@ -42,13 +47,21 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-def _resolve_flags(contribution: Contribution) -> int:
-    """Close the open flags; ``flag_count`` counts open flags, so it drops to zero."""
-    resolved = contribution.flags.filter(resolved_at__isnull=True).update(
-        resolved_at=timezone.now()
-    )
-    Contribution.objects.filter(pk=contribution.pk).update(flag_count=0)
+def flags_resolve(contributions: QuerySet[Contribution], *, now: datetime | None = None) -> int:
+    """Close the open flags on ``contributions`` and set their ``flag_count``
+    (which counts open flags only) back to zero; returns how many flags were
+    closed. No right is checked and nothing audited: it is one step of a
+    write that does both (moderating, or an author taking their words back,
+    after which nothing is left to judge), inside that write's transaction."""
+    resolved = Flag.objects.filter(
+        contribution__in=contributions, resolved_at__isnull=True
+    ).update(resolved_at=now or timezone.now())
+    contributions.filter(flag_count__gt=0).update(flag_count=0)
     return resolved
+
+
+def _resolve_flags(contribution: Contribution) -> int:
+    return flags_resolve(Contribution.objects.filter(pk=contribution.pk))
 
 
 def _set_status(

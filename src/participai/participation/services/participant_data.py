@@ -52,6 +52,7 @@ from ..models import (
     SurveyAnswer,
     SurveyResponse,
 )
+from .moderation import flags_resolve
 
 # What a removed participant is called in the rare places a name is shown.
 REMOVED_PSEUDONYM = "[removed]"
@@ -411,10 +412,7 @@ def participant_delete(*, participant: Participant, close_account: bool = False)
     theirs.exclude(status=ContributionStatus.REMOVED).update(
         status=ContributionStatus.REMOVED, body="", body_html="", updated_at=now
     )
-    reports_closed = Flag.objects.filter(
-        contribution__participant=participant, resolved_at__isnull=True
-    ).update(resolved_at=now)
-    theirs.filter(flag_count__gt=0).update(flag_count=0)
+    reports_closed = flags_resolve(theirs, now=now)
     Flag.objects.filter(participant=participant).exclude(note="").update(note="")
     texts = _delete(
         SurveyAnswer.objects.filter(

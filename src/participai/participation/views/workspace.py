@@ -321,13 +321,10 @@ def module_print(request: HttpRequest, slug: str, process: str, module_id: int) 
     ``?where=`` fills in where to hand it back."""
     procurement = access_procurement(request.user, slug)
     item = _process(procurement, process)
-    other = Module.objects.filter(process=item, pk=module_id, kind__in=list(PAPER_FORMS)).first()
-    if other is not None:
-        return PAPER_FORMS[other.kind](request, procurement, item, other)
-    module = Module.objects.filter(
-        process=item, pk=module_id, kind__in=selectors.WRITTEN_KINDS
-    ).first()
-    if module is None:
+    module = Module.objects.filter(process=item, pk=module_id).first()
+    if module is not None and module.kind in PAPER_FORMS:
+        return PAPER_FORMS[module.kind](request, procurement, item, module)
+    if module is None or module.kind not in selectors.WRITTEN_KINDS:
         raise Http404("No such part to print in this process.")
     return render(
         request,

@@ -196,7 +196,8 @@ def module(request: HttpRequest, slug: str, process: str, module: int) -> HttpRe
 @require_POST
 def contribute(request: HttpRequest, slug: str, process: str, module: int) -> HttpResponse:
     """Add a comment, idea or statement; a refusal or bad text re-renders the
-    module page with the form and the reason, status 400, nothing saved."""
+    module page with the form and the reason (a module of another kind: the
+    reason alone), status 400, nothing saved."""
     item, is_preview, response = _open_module(request, slug, process, module)
     if response is not None:
         return response
@@ -218,6 +219,11 @@ def contribute(request: HttpRequest, slug: str, process: str, module: int) -> Ht
             else:
                 messages.success(request, _("Thank you: your contribution is published."))
             return redirect(anchor(module_url(item), contribution))
+    if item.kind not in (ModuleKind.COMMENTS, ModuleKind.STATEMENTS):
+        # Only these pages hold this form; the other kinds draw their own (a
+        # ballot, a survey, a paragraph's comment), so the reason comes alone.
+        reasons = [message for messages in form.errors.values() for message in messages]
+        return _module_page(request, item, is_preview, error=" ".join(reasons), status=400)
     return _module_page(request, item, is_preview, form=form, status=400)
 
 
@@ -410,12 +416,20 @@ def flag(request: HttpRequest, slug: str, process: str, module: int, pk: int) ->
 
 @require_http_methods(["GET", "POST"])
 def remove(request: HttpRequest, slug: str, process: str, module: int, pk: int) -> HttpResponse:
-    """The author removes their own contribution, after confirming."""
+    """The author removes their own contribution, after confirming; then (or
+    on keeping it) back to where it is shown."""
     item, is_preview, response = _open_module(request, slug, process, module)
     if response is not None:
         return response
     contribution = contribution_in(item, pk)
     you = visitor(request)
+    # Where it is shown: a comment on a paragraph of a draft (or a reply to
+    # one) is on the paragraph's page, anything else on the module's.
+    shown_at = anchor(module_url(item), contribution)
+    if contribution.paragraph_id is not None:
+        from .documents import paragraph_url
+
+        shown_at = anchor(paragraph_url(item, contribution.paragraph_id), contribution)
     error = ""
     status = 200
     if request.method == "POST":
@@ -431,7 +445,7 @@ def remove(request: HttpRequest, slug: str, process: str, module: int, pk: int) 
             status = 400
         else:
             messages.success(request, _("Your contribution is removed."))
-            return redirect(anchor(module_url(item), contribution))
+            return redirect(shown_at)
     is_author = you.participant is not None and contribution.participant_id == you.participant.pk
     return _contribution_page(
         request,
@@ -442,4 +456,5 @@ def remove(request: HttpRequest, slug: str, process: str, module: int, pk: int) 
         is_author=is_author,
         error=error,
         status=status,
+        next=safe_next(request, shown_at),
     )
