@@ -1,7 +1,8 @@
 """A survey in a real browser: a guest joins and answers every kind of
 question with the keyboard alone (after a refused first try that keeps
-nothing and says why), then sees the results; staff set a question up
-through the form. axe-core checks each page on the way."""
+nothing and says why), then sees the results; an account holder, signed in
+through the login page, answers and then changes the answers; staff set a
+question up through the form. axe-core checks each page on the way."""
 
 from __future__ import annotations
 
@@ -167,3 +168,66 @@ def test_staff_set_a_question_up(axe_page: Page, live_server, officer, survey: M
     page.get_by_role("link", name="Results").click()
     expect(page.get_by_role("heading", name="Results of “A few questions”")).to_be_visible()
     assert_accessible(page)
+
+
+def test_an_account_holder_answers_then_changes_the_answers(
+    axe_page: Page, live_server, resident, survey: Module
+):
+    page = axe_page
+    process = survey.process
+    login(page, live_server, "resident", PASSWORD)
+    page.goto(f"{live_server.url}/p/{process.procurement.slug}/{process.slug}/m/{survey.pk}/")
+    # Signed in, the form is there at once: no pseudonym to choose.
+    expect(page.get_by_role("group", name="1. How should we contact you?")).to_be_visible()
+    expect(page.get_by_text("Choose a pseudonym to take part.")).to_have_count(0)
+    assert_accessible(page)
+
+    press(page, page.get_by_label("By phone"), "Space")
+    press(page, page.get_by_label("Speed"), "Space")
+    press(page, page.get_by_label("2", exact=True), "Space")
+    for item, place in (
+        ("A person reads it", "1"),
+        ("It is explained", "2"),
+        ("It can be appealed", "3"),
+    ):
+        page.get_by_label(item).select_option(place)
+    page.get_by_label("Anything else?").fill("Call me in the morning.")
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_text("Thank you: your answers are saved.")).to_be_visible()
+    expect(page.get_by_text("You can change your answers below")).to_be_visible()
+    assert_accessible(page)
+
+    # The form comes back with the answers given; change some, clear others
+    # (USWDS draws its own boxes over the inputs: the keyboard ticks them).
+    expect(page.get_by_label("By phone")).to_be_checked()
+    expect(page.get_by_label("Anything else?")).to_have_value("Call me in the morning.")
+    press(page, page.get_by_label("By email"), "Space")
+    press(page, page.get_by_label("Speed"), "Space")
+    press(page, page.get_by_label("Privacy"), "Space")
+    press(page, page.get_by_label("Fairness"), "Space")
+    press(page, page.get_by_label("5 – Completely"), "Space")
+    page.get_by_label("It can be appealed").select_option("1")
+    page.get_by_label("A person reads it").select_option("3")
+    page.get_by_label("Anything else?").fill("")
+    page.get_by_role("button", name="Change my answers").click()
+    expect(
+        page.get_by_text("Your answers are changed; the earlier ones are replaced.")
+    ).to_be_visible()
+    expect(page.get_by_label("By email")).to_be_checked()
+    expect(page.get_by_label("By phone")).not_to_be_checked()
+    expect(page.get_by_label("Speed")).not_to_be_checked()
+    expect(page.get_by_label("Anything else?")).to_have_value("")
+    expect(page.locator("#results").get_by_text("1 person has answered.")).to_be_visible()
+    assert_accessible(page)
+
+    # One response, the resident's, with only the new answers.
+    [response] = SurveyResponse.objects.all()
+    assert response.participant.user == resident
+    assert dict(response.answers.values_list("question__kind", "value")) == {
+        "single": 2,
+        "multiple": [1, 2],
+        "scale": 5,
+        "ranking": [2, 1, 0],
+    }
+    survey.refresh_from_db()
+    assert survey.contribution_count == 1

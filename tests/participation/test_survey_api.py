@@ -248,6 +248,25 @@ def test_a_question_answered_twice_or_unknown_is_refused(signed_in, survey):
 
 
 @pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("single", True),
+        ("single", 1.0),
+        ("scale", True),
+        ("multiple", [True, 0]),
+        ("ranking", [1.0, 2, 0]),
+    ],
+)
+def test_a_boolean_or_a_float_is_no_answer(signed_in, survey, kind, value):
+    # Taken leniently, ``true`` and ``1.0`` would be saved as option 1.
+    response = post(
+        signed_in, responses_url(survey["single"].module), body(survey, **{kind: value})
+    )
+    assert response.status_code == 422
+    assert not SurveyResponse.objects.exists()
+
+
+@pytest.mark.parametrize(
     "payload",
     [
         {},

@@ -114,6 +114,10 @@ def test_a_guest_sees_every_kind_of_question_as_a_form(client, survey):
     )
     assert f'<textarea class="usa-textarea" id="id_question_{text}" name="question_{text}"' in html
     assert "Send my answers" in html
+    # How to answer is tied to its group, so a screen reader says it on entering.
+    for pk in (multiple, ranking):
+        assert f'<fieldset class="usa-fieldset" aria-describedby="id_question_{pk}_hint">' in html
+        assert f'<div class="usa-hint" id="id_question_{pk}_hint">' in html
 
 
 def test_a_guest_answers_sees_the_results_and_changes_the_answers(client, survey, audit_events):

@@ -564,7 +564,7 @@ def test_only_facilitators_enter_offline_channels(survey, guest):
     assert Participant.objects.filter(pk=guest.pk).exists()
 
 
-def test_a_facilitator_enters_a_response_under_a_new_guest(survey, facilitator):
+def test_a_facilitator_enters_a_response_under_a_new_guest(survey, facilitator, audit_events):
     module = survey["single"].module
     response = services.survey_answer_for_guest(
         entered_by=facilitator,
@@ -575,6 +575,11 @@ def test_a_facilitator_enters_a_response_under_a_new_guest(survey, facilitator):
     )
     assert response.participant.pseudonym == "Pau" and response.participant.is_guest
     assert (response.channel, response.entered_by) == ("phone", facilitator)
+    # The facilitator's event records the new guest; no anonymous "joined" event
+    # claims the guest came on their own.
+    [event] = audit_events("survey.answered")
+    assert event.actor == facilitator and event.data["participant"] == response.participant.pk
+    assert audit_events("participant.guest_joined") == []
 
 
 @pytest.mark.parametrize(

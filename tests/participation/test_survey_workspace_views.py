@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from participai.accounts.models import Participant
 from participai.accounts.roles import Role
-from participai.participation.models import Module, SurveyQuestion, SurveyResponse
+from participai.participation.models import Module, ModuleKind, SurveyQuestion, SurveyResponse
+from participai.participation.services import processes as process_services
 from participai.participation.services import surveys as survey_services
 from participai.participation.views import surveys_workspace
 
@@ -317,6 +318,36 @@ def test_results_cost_the_same_queries_with_more_responses(client, officer, surv
     assert "Read all 18 answers" in html
 
 
+def test_results_cost_the_same_queries_with_more_free_text_questions(
+    client, officer, open_process, make_question, make_guest
+):
+    def survey_with(texts: int) -> tuple[Module, str]:
+        module = process_services.module_add(
+            actor=officer, process=open_process, kind=ModuleKind.SURVEY, title=f"{texts} texts"
+        )
+        single = make_question(module, "single")
+        questions = [make_question(module, "text", f"Why {n}?") for n in range(texts)]
+        for n in range(3):
+            answer(
+                module,
+                make_guest(),
+                {single.pk: 0} | {q.pk: f"Because {q.text} {n}" for q in questions},
+            )
+        return module, survey_url(module, "results/")
+
+    _one, one_url = survey_with(1)
+    _three, three_url = survey_with(3)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(one_url).status_code == 200
+    with CaptureQueriesContext(connection) as three:
+        html = client.get(three_url).content.decode()
+    # Each question still shows its own latest answers.
+    for n in range(3):
+        assert f"Because Why {n}? 2" in html
+    assert len(three.captured_queries) == len(one.captured_queries)
+
+
 def test_the_free_text_answers_page_by_page(client, officer, survey, make_guest, monkeypatch):
     monkeypatch.setattr(surveys_workspace, "TEXT_PER_PAGE", 2)
     module = survey["single"].module
@@ -369,6 +400,19 @@ def test_the_csv_holds_every_response_and_no_email(client, officer, answered, ma
     assert maria[1:4] == ["Maria from the library", "paper", "yes"]
     assert maria[10] == "Please <b>phone</b> me."
     assert "@" not in text
+
+
+def test_a_negative_point_of_a_scale_stays_a_number_in_the_csv(
+    client, officer, survey_module, make_question, make_guest
+):
+    scale = make_question(survey_module, "scale", "How fair?", scale_min=-3, scale_max=3)
+    text = make_question(survey_module, "text", "Why?")
+    answer(survey_module, make_guest(), {scale.pk: -2, text.pk: "-1+1"})
+    client.force_login(officer)
+    text = client.get(survey_url(survey_module, "responses.csv")).content.decode("utf-8-sig")
+    [_header, row] = list(csv.reader(io.StringIO(text)))
+    # A number is no formula; text that a spreadsheet would compute still is.
+    assert row[6:] == ["-2", "'-1+1"]
 
 
 def test_a_removed_participant_has_no_pseudonym_in_the_csv(client, officer, answered):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import StrictInt, StrictStr
 
 from participai.accounts.models import Participant
 from participai.procurements.api import ErrorOut
@@ -33,7 +34,9 @@ from .common import WRITE_RESPONSES, RefusalOut, as_participant, refusal
 
 router = Router(tags=["participation"])
 
-AnswerValue = int | list[int] | str | None
+# Strict: pydantic would quietly turn JSON ``true`` or ``1.0`` into 1, an
+# answer ``surveying`` refuses; they are a 422 instead.
+AnswerValue = StrictInt | list[StrictInt] | StrictStr | None
 
 
 class QuestionOut(Schema):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from participai.accounts.models import Participant
 
@@ -112,14 +113,40 @@ def survey_results(
     return results
 
 
+# Free-text answers as staff read them: the latest changed first.
+_RECENT_FIRST = ("-response__updated_at", "-pk")
+
+
 def text_answers(question: SurveyQuestion) -> QuerySet[SurveyAnswer]:
     """The answers to a free-text question, most recent first, with their
     authors (for staff; paginate it)."""
     return (
         SurveyAnswer.objects.filter(question=question)
         .select_related("response__participant")
-        .order_by("-response__updated_at", "-pk")
+        .order_by(*_RECENT_FIRST)
     )
+
+
+def latest_text_answers(
+    questions: list[SurveyQuestion], *, limit: int
+) -> dict[int, list[SurveyAnswer]]:
+    """The ``limit`` most recent answers to each free-text question among
+    ``questions``, by question id, in the order of :func:`text_answers`
+    (for staff), in one query however many questions there are."""
+    texts = [q.pk for q in questions if q.kind == surveying.TEXT]
+    latest: dict[int, list[SurveyAnswer]] = {pk: [] for pk in texts}
+    if not texts:
+        return latest
+    rows = (
+        SurveyAnswer.objects.filter(question_id__in=texts)
+        .select_related("response__participant")
+        .annotate(place=Window(RowNumber(), partition_by=F("question_id"), order_by=_RECENT_FIRST))
+        .filter(place__lte=limit)
+        .order_by("question_id", "place")
+    )
+    for answer in rows:
+        latest[answer.question_id].append(answer)
+    return latest
 
 
 def export_rows(module: Module, questions: list[SurveyQuestion]) -> Iterator[list[Any]]:

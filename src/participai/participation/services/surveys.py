@@ -412,10 +412,12 @@ def survey_answer_for_guest(
     person: a new guest participant for the ``pseudonym`` they chose, and
     their answers (see :func:`survey_answer` with ``entered_by``), saved
     together or not at all. The module is locked before the guest is made,
-    keeping the order of locks every survey write keeps (see ``_survey``)."""
+    keeping the order of locks every survey write keeps (see ``_survey``);
+    the response's audit event, by the facilitator, records the new guest
+    (see ``participants.guest_join``)."""
     module = _survey(module, lock="answer")
     require(entered_by, Action.ASSIST_PARTICIPATION, module.process.procurement)
-    participant = guest_join(pseudonym=pseudonym)
+    participant = guest_join(pseudonym=pseudonym, audited=False)
     response, _created = survey_answer(
         participant=participant,
         module=module,

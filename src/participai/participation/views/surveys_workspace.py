@@ -12,6 +12,7 @@ get a 404, as on the other workspace pages); setting questions up needs
 from __future__ import annotations
 
 import csv
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -45,8 +46,10 @@ TEXT_PREVIEW = 5
 TEXT_PER_PAGE = 50
 # Ruled lines on the paper questionnaire for a free-text answer.
 PRINT_TEXT_LINES = 5
-# Spreadsheets run a cell that starts with one of these as a formula.
+# Spreadsheets run a cell that starts with one of these as a formula; a
+# plain number (a scale's -2) is a number, not a formula, and stays as it is.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
 
 
 def _survey(
@@ -257,21 +260,18 @@ def question_move(
 def survey_results(request: HttpRequest, slug: str, process: str, module_id: int) -> HttpResponse:
     """Every question's results for staff, free-text answers included (the
     latest few of each, with a link to them all), and the spreadsheet link.
-    A fixed number of queries per question, none per response."""
+    A fixed number of queries, whatever the number of questions or responses."""
     procurement, item, module = _survey(request, slug, process, module_id)
     questions = selectors.survey_questions(module)
-    rows = []
-    for row in selectors.survey_results(module, questions, public=False):
-        texts: list[Any] = []
-        if row.question.kind == surveying.TEXT:
-            texts = list(selectors.text_answers(row.question)[:TEXT_PREVIEW])
-        rows.append(
-            {
-                "item": row,
-                "texts": texts,
-                "texts_url": _url("survey_text", procurement, item, module, row.question.pk),
-            }
-        )
+    latest = selectors.latest_text_answers(questions, limit=TEXT_PREVIEW)
+    rows = [
+        {
+            "item": row,
+            "texts": latest.get(row.question.pk, []),
+            "texts_url": _url("survey_text", procurement, item, module, row.question.pk),
+        }
+        for row in selectors.survey_results(module, questions, public=False)
+    ]
     return render(
         request,
         TEMPLATES + "survey_results.html",
@@ -317,12 +317,17 @@ def survey_text(
 
 def _cell(value: Any) -> Any:
     """A spreadsheet cell: dates in ISO 8601, yes/no, and text that a
-    spreadsheet would run as a formula quoted so it stays text."""
+    spreadsheet would run as a formula (not a plain number) quoted so it
+    stays text."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime):
         return timezone.localtime(value).isoformat(timespec="seconds")
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_STARTS)
+        and not _NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 
