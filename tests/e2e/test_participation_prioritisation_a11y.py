@@ -1,7 +1,8 @@
 """Prioritisation in a real browser: a guest spreads dots and ranks items
 with the keyboard only, the live "points left" and the ranking's swaps
-are announced, the ballot works without JavaScript, a facilitator types in a
-paper ballot; axe-core checks each page on the way."""
+are announced, an account holder casts a dot ballot and changes it, the
+ballot works without JavaScript, a facilitator types in a paper ballot;
+axe-core checks each page on the way."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
+from participai.accounts.models import Participant
 from participai.participation.models import Module, ModuleKind, PriorityBallot, Process
 from participai.participation.selectors import prioritisation as selectors
 from participai.participation.services import participants as participant_services
@@ -126,6 +128,63 @@ def test_a_guest_spreads_dots_with_the_keyboard(axe_page: Page, live_server, sce
     expect(first_row).to_contain_text("60 %")
     expect(page.get_by_role("button", name="Change my ballot")).to_be_visible()
     assert_accessible(page)
+
+
+def test_an_account_holder_casts_a_dot_ballot_and_changes_it(
+    axe_page: Page, live_server, resident, scene: Scene
+):
+    # Only accounts may vote here: the ballot is the account's, no pseudonym asked.
+    Process.objects.filter(pk=scene.process.pk).update(vote_requires="account")
+    page = axe_page
+    login(page, live_server, "resident", PASSWORD)
+    page.goto(module_url(live_server, scene.dots))
+    expect(page.get_by_role("heading", name="Spread your points", level=1)).to_be_visible()
+    expect(page.get_by_text("Choose a pseudonym to take part.")).to_have_count(0)
+    left = page.locator("#points-left")
+    expect(left).to_have_text("Points left: 5 of 5.")
+    urgent = page.get_by_label("Urgent cases reach a person the same day")
+    reasons = page.get_by_label("Reasons written down for each priority")
+    urgent.focus()
+    page.keyboard.type("4")
+    reasons.focus()
+    page.keyboard.type("1")
+    expect(left).to_have_text("Points left: 0 of 5.")
+    page.get_by_role("button", name="Cast my ballot").click()
+    expect(page.get_by_text("Thank you: your ballot is cast.")).to_be_visible()
+    rows = page.locator("#results tbody tr")
+    expect(rows.nth(1)).to_contain_text("Urgent cases reach a person the same day")
+    expect(rows.nth(1)).to_contain_text("40 %")
+    assert_accessible(page)
+
+    # Back on the ballot, it holds what was cast; the account changes it.
+    expect(urgent).to_have_value("4")
+    expect(reasons).to_have_value("1")
+    urgent.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
+    reasons.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("4")
+    expect(left).to_have_text("Points left: 0 of 5.")
+    page.get_by_role("button", name="Change my ballot").click()
+    expect(page.get_by_text("Your ballot is changed.")).to_be_visible()
+    results = page.locator("#results")
+    expect(results.get_by_text("2 ballots cast.")).to_be_visible()  # changed, not added
+    expect(rows.nth(1)).to_contain_text("Reasons written down for each priority")
+    expect(rows.nth(1)).to_contain_text("40 %")
+    expect(rows.nth(2)).to_contain_text("Urgent cases reach a person the same day")
+    expect(urgent).to_have_value("1")
+    assert_accessible(page)
+
+    participant = Participant.objects.get(user=resident)
+    [ballot] = PriorityBallot.objects.filter(module=scene.dots, participant=participant)
+    assert (ballot.channel, ballot.entered_by_id) == ("online", None)
+    by_title = {item.title: item for item in selectors.items_of(scene.dots)}
+    assert selectors.ballot_of(scene.dots, participant) == {
+        by_title["Urgent cases reach a person the same day"].pk: 1,
+        by_title["Reasons written down for each priority"].pk: 4,
+    }
+    assert [item.points for item in by_title.values()] == [1, 5, 4]
 
 
 def test_a_guest_ranks_with_the_keyboard(axe_page: Page, live_server, scene: Scene):

@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from participai.accounts.models import Participant
-from participai.participation.models import Module, PriorityBallot, Process
+from participai.participation.models import Module, PriorityBallot, PriorityItem, Process
 from participai.participation.selectors import prioritisation as selectors
 from participai.participation.services import prioritisation as services
 
@@ -151,12 +151,19 @@ def test_casting_and_replacing_a_dot_ballot(signed_in, dots_module, resident, au
     assert body["your_ballot"] == {str(a): 4, str(c): 6}
     assert body["results_public"] is True
     assert body["results"][0]["item"] == c
+    # A replacement answers 200, not 201: no new ballot was made.
     response = post(signed_in, ballot_url(dots_module), {"allocation": {str(b): 10}})
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert response.json()["replaced"] is True
     assert response.json()["allocation"] == {str(b): 10}
     assert PriorityBallot.objects.count() == 1
     assert len(audit_events("priority_ballot.replaced")) == 1
+    # The same ballot again is a replacement that changes nothing.
+    response = post(signed_in, ballot_url(dots_module), {"allocation": {str(b): 10}})
+    assert response.status_code == 200
+    assert (response.json()["replaced"], response.json()["allocation"]) == (True, {str(b): 10})
+    assert len(audit_events("priority_ballot.replaced")) == 1
+    assert PriorityItem.objects.get(pk=b).points == 10
 
 
 def test_a_ranking_by_order_or_by_positions(signed_in, ranking_module, resident):
@@ -169,7 +176,7 @@ def test_a_ranking_by_order_or_by_positions(signed_in, ranking_module, resident)
         ballot_url(ranking_module),
         {"allocation": {str(a): 1, str(b): 2, str(c): 3, str(d): 4}},
     )
-    assert response.status_code == 201
+    assert (response.status_code, response.json()["replaced"]) == (200, True)
     participant = Participant.objects.get(user=resident)
     assert selectors.ballot_of(ranking_module, participant) == {a: 1, b: 2, c: 3, d: 4}
 
@@ -265,5 +272,7 @@ def test_ballots_need_the_csrf_token(resident, dots_module):
 
 def test_the_schema_documents_both_endpoints(client):
     schema = client.get("/api/openapi.json").json()
-    assert "post" in schema["paths"]["/api/modules/{module_id}/ballot"]
+    cast = schema["paths"]["/api/modules/{module_id}/ballot"]["post"]
+    assert {"200", "201", "403", "422"} <= set(cast["responses"])
+    assert "201 when it is your first, 200 when it replaces" in cast["description"]
     assert "get" in schema["paths"]["/api/modules/{module_id}/priorities"]

@@ -294,7 +294,8 @@ def test_a_typo_in_a_title_can_still_be_fixed(
 
 
 def test_a_first_dot_ballot_moves_the_counters(dots_module, guest, audit_events):
-    ballot = cast(dots_module, guest, 3, 0, 7)
+    ballot, created = cast(dots_module, guest, 3, 0, 7)
+    assert created is True
     a, b, c, d = ids(dots_module)
     assert counters(dots_module) == {a: (3, 0, 1), b: (0, 0, 0), c: (7, 0, 1), d: (0, 0, 0)}
     assert fresh(dots_module).contribution_count == 1
@@ -312,10 +313,11 @@ def test_replacing_a_ballot_moves_the_counters_by_the_difference(
 ):
     other = make_guest()
     cast(dots_module, other, 1, 1, 1, 1)
-    first = cast(dots_module, guest, 3, 0, 7)
-    again = cast(dots_module, guest, 0, 5, 5)
+    first, created = cast(dots_module, guest, 3, 0, 7)
+    assert created is True
+    again, created = cast(dots_module, guest, 0, 5, 5)
     a, b, c, d = ids(dots_module)
-    assert again.pk == first.pk
+    assert (again.pk, created) == (first.pk, False)
     assert counters(dots_module) == {a: (1, 0, 1), b: (6, 0, 2), c: (6, 0, 2), d: (1, 0, 1)}
     assert counters(dots_module) == recounted(dots_module)
     assert fresh(dots_module).contribution_count == 2  # a replacement is not a new ballot
@@ -326,8 +328,9 @@ def test_replacing_a_ballot_moves_the_counters_by_the_difference(
 
 
 def test_the_same_ballot_again_changes_nothing(dots_module, guest, audit_events):
-    cast(dots_module, guest, 3, 0, 7)
-    cast(dots_module, guest, 3, 0, 7)
+    first, _created = cast(dots_module, guest, 3, 0, 7)
+    again, created = cast(dots_module, guest, 3, 0, 7)
+    assert (again.pk, created) == (first.pk, False)  # not new: the ballot is replaced by itself
     assert len(audit_events("priority_ballot.cast")) == 1
     assert audit_events("priority_ballot.replaced") == []
     assert fresh(dots_module).contribution_count == 1
@@ -492,7 +495,8 @@ def test_a_facilitator_enters_a_ballot_for_someone(
     # The process asks for an account; the facilitator vouched in person.
     require(dots_module.process, vote_requires="account")
     person = make_guest("Marta from the library")
-    ballot = cast(dots_module, person, 2, 2, entered_by=facilitator, channel=channel)
+    ballot, created = cast(dots_module, person, 2, 2, entered_by=facilitator, channel=channel)
+    assert created is True
     assert (ballot.channel, ballot.entered_by) == (channel, facilitator)
     assert fresh(dots_module).contribution_count == 1
     [event] = audit_events("priority_ballot.cast")

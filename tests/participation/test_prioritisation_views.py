@@ -208,6 +208,20 @@ def test_an_account_holder_votes_directly(client, dots_module, resident):
     assert selectors.ballot_of(dots_module, participant) == {ids(dots_module)[0]: 5}
 
 
+def test_an_account_holders_bad_first_ballot_leaves_nothing_behind(
+    client, dots_module, resident, audit_events
+):
+    client.force_login(resident)
+    response = client.post(module_url(dots_module, "ballot/"), ballot(dots_module, 6, 6))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "You gave 12 points but have 10; take 2 away." in html
+    assert "Cast my ballot" in html  # still a first ballot: nothing was counted
+    assert not PriorityBallot.objects.exists()
+    assert not Participant.objects.filter(user=resident).exists()
+    assert audit_events("participant.created") == []
+
+
 def test_a_process_asking_for_confirmation_refuses_a_plain_guest(client, dots_module):
     Process.objects.filter(pk=dots_module.process_id).update(vote_requires="confirmed")
     join(client, dots_module.process)

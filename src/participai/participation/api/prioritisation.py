@@ -25,7 +25,7 @@ from participai.core.text import render_markdown
 from participai.procurements.api import ErrorOut
 
 from .. import policy, prioritising
-from ..models import Module, ModuleKind, PriorityBallot
+from ..models import Module, ModuleKind
 from ..selectors import api as api_selectors
 from ..selectors import prioritisation as selectors
 from ..services.prioritisation import ballot_cast, budget_of, method_of
@@ -130,7 +130,7 @@ def priorities(request: HttpRequest, module_id: int):
     mine = selectors.ballot_of(module, participant)
     window = module.window(module.process)
     state = window.state(timezone.now())
-    public = selectors.results_public(module, state, mine)
+    public = selectors.results_public(state, mine)
     return {
         "module": module.pk,
         "title": module.title,
@@ -170,23 +170,18 @@ def priorities(request: HttpRequest, module_id: int):
     }
 
 
-def _cast(*, participant: Participant, module: Module, allocation: dict[int, int]):
-    replacing = PriorityBallot.objects.filter(module=module, participant=participant).exists()
-    ballot_cast(participant=participant, module=module, allocation=allocation)
-    return participant, replacing
-
-
 @router.post(
     "/modules/{module_id}/ballot",
     auth=django_auth,
-    response={201: BallotOut, **WRITE_RESPONSES},
+    response={200: BallotOut, 201: BallotOut, **WRITE_RESPONSES},
     summary="Cast your ballot in a prioritisation module (casting again replaces it)",
     description=(
         "For signed-in people (session cookie and CSRF token). Send `allocation` (item id → "
         "points, or → position for a ranking) or, for a ranking, `order` (every item id, "
         "most important first). The module must be open and the process's voting "
-        "requirement met. Answers 201 with the ballot as counted, whether it is your first "
-        "or replaces the one before (`replaced`)."
+        "requirement met. Answers with the ballot as counted: 201 when it is your first, "
+        "200 when it replaces the one before (`replaced`; sending the same ballot again "
+        "changes nothing and also answers 200)."
     ),
 )
 def cast_ballot(request: HttpRequest, module_id: int, payload: BallotIn):
@@ -206,17 +201,17 @@ def cast_ballot(request: HttpRequest, module_id: int, payload: BallotIn):
     else:
         allocation = payload.allocation
     try:
-        participant, replacing = as_participant(
-            request, _cast, module=module, allocation=allocation
+        ballot, created = as_participant(
+            request, ballot_cast, module=module, allocation=allocation
         )
     except ValidationError as error:
         return refusal(error)
     return Status(
-        201,
+        201 if created else 200,
         {
             "module": module.pk,
             "method": method,
-            "allocation": selectors.ballot_of(module, participant) or {},
-            "replaced": replacing,
+            "allocation": selectors.ballot_of(module, ballot.participant) or {},
+            "replaced": not created,
         },
     )

@@ -64,13 +64,11 @@ def results_of(module: Module, items: list[PriorityItem]) -> list[ResultEntry]:
     return [ResultEntry(item=by_id[row.item], row=row) for row in rows]
 
 
-def results_public(
-    module: Module, state: str, ballot: dict[int, int] | None, *, is_staff_view: bool = False
-) -> bool:
-    """May the results be shown? To staff always; to the public once the
-    module has closed or once the visitor has cast a ballot (so nobody's
-    ballot is a reaction to a tally they saw first)."""
-    return is_staff_view or state == "closed" or ballot is not None
+def results_public(state: str, ballot: dict[int, int] | None) -> bool:
+    """May the results be shown to the public? Once the module has closed
+    (``state``), or once the visitor has cast a ballot (so nobody's ballot is
+    a reaction to a tally they saw first). Staff pages show them always."""
+    return state == "closed" or ballot is not None
 
 
 def ballots_by_channel(module: Module) -> dict[str, int]:

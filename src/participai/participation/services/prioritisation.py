@@ -257,9 +257,10 @@ def ballot_cast(
     allocation: Mapping[int, Any],
     channel: str = Channel.ONLINE,
     entered_by: User | None = None,
-) -> PriorityBallot:
+) -> tuple[PriorityBallot, bool]:
     """Cast ``participant``'s ballot in a prioritisation module, or replace
-    the one they cast before.
+    the one they cast before. Returns the ballot and whether it is new
+    (``False`` when it replaced one, or repeated it unchanged).
 
     ``allocation`` maps item id → points (dot vote: whole numbers ≥ 0, at
     least one point, at most the module's budget in all) or → position
@@ -297,7 +298,7 @@ def ballot_cast(
     ballot = PriorityBallot.objects.filter(module=module, participant=participant).first()
     old = _allocation_of(ballot, method) if ballot is not None else None
     if old == new:
-        return ballot
+        return ballot, False
     value = "points" if method == prioritising.DOTS else "rank"
     if ballot is None:
         # No race to lose: the module's row is locked, and the unique
@@ -336,4 +337,4 @@ def ballot_cast(
             "assisted": entered_by is not None,
         },
     )
-    return ballot
+    return ballot, old is None

@@ -83,11 +83,12 @@ def _setup_page(
     status: int = 200,
 ) -> HttpResponse:
     items = selectors.items_of(module)
-    frozen = PriorityBallot.objects.filter(module=module).exists()
+    by_channel = selectors.ballots_by_channel(module)
+    ballots = sum(by_channel.values())
+    frozen = ballots > 0  # the items freeze with the first ballot (services.prioritisation)
     can_manage = can(request.user, Action.MANAGE_PARTICIPATION, procurement)
     if item_form is None and can_manage and not frozen:
         item_form = ItemForm()
-    by_channel = selectors.ballots_by_channel(module)
     labels = dict(Channel.choices)
     return render(
         request,
@@ -107,7 +108,7 @@ def _setup_page(
             "can_assist": can(request.user, Action.ASSIST_PARTICIPATION, procurement),
             "item_form": item_form if can_manage and not frozen else None,
             "results": selectors.results_of(module, items),
-            "ballots": sum(by_channel.values()),
+            "ballots": ballots,
             "by_channel": [(labels[key], count) for key, count in by_channel.items() if count],
             "public_url": reverse(
                 "participation_public:module",

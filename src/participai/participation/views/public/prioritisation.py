@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -27,11 +28,11 @@ from participai.core.text import render_markdown
 
 from ...forms.prioritisation import BallotForm
 from ...models import Module as ModuleModel
-from ...models import ModuleKind, PriorityBallot
+from ...models import ModuleKind
 from ...prioritising import DOTS
 from ...selectors import prioritisation as selectors
 from ...services import prioritisation as services
-from ...sessions import Visitor
+from ...sessions import Visitor, forget_cached
 from .common import acting_participant, module_url
 from .modules import _module_page, _open_module
 
@@ -106,7 +107,7 @@ def prioritisation_context(
         )
         for item in items
     ]
-    show_results = selectors.results_public(module, state, mine)
+    show_results = selectors.results_public(state, mine)
     given = _points_given(form, mine) if method == DOTS else 0
     return {
         "ballot_form": form,
@@ -129,7 +130,8 @@ def prioritisation_context(
 @require_POST
 def ballot(request: HttpRequest, slug: str, process: str, module: int) -> HttpResponse:
     """Cast or change a ballot. Bad input or a refusal re-renders the module
-    page with what was typed and the reasons, status 400, nothing saved."""
+    page with what was typed and the reasons, status 400, nothing saved (not
+    even an account holder's participant, made on their first write)."""
     item, is_preview, response = _open_module(request, slug, process, module)
     if response is not None:
         return response
@@ -138,21 +140,21 @@ def ballot(request: HttpRequest, slug: str, process: str, module: int) -> HttpRe
     form = ballot_form(item, selectors.items_of(item), request.POST)
     if form.is_valid():
         try:
-            participant = acting_participant(request, item, "vote")
-            replacing = PriorityBallot.objects.filter(
-                module=item, participant=participant
-            ).exists()
-            services.ballot_cast(
-                participant=participant, module=item, allocation=form.allocation()
-            )
+            # One transaction: an account holder's refused first ballot
+            # leaves no participant behind.
+            with transaction.atomic():
+                _ballot, created = services.ballot_cast(
+                    participant=acting_participant(request, item, "vote"),
+                    module=item,
+                    allocation=form.allocation(),
+                )
         except ValidationError as error:
+            forget_cached(request)  # it may name the participant just rolled back
             add_service_errors(form, error)
         else:
             messages.success(
                 request,
-                _("Your ballot is changed.")
-                if replacing
-                else _("Thank you: your ballot is cast."),
+                _("Thank you: your ballot is cast.") if created else _("Your ballot is changed."),
             )
             return redirect(module_url(item) + "#results")
     return _module_page(request, item, is_preview, form=form, status=400)
