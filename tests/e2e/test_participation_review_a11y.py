@@ -1,7 +1,8 @@
 """A draft under review and a meeting's record in a real browser: a guest
 reads the draft, comments on one paragraph with the keyboard only, and
-compares two versions; a resident reads the record of a meeting and the
-points raised there. axe-core checks every page on the way."""
+compares two versions; a signed-in account holder comments on a paragraph
+and removes the comment again; a resident reads the record of a meeting and
+the points raised there. axe-core checks every page on the way."""
 
 from __future__ import annotations
 
@@ -13,13 +14,21 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from participai.participation.models import DocumentParagraph, Module, ModuleKind, Process
+from participai.participation.models import (
+    Contribution,
+    DocumentParagraph,
+    Module,
+    ModuleKind,
+    Process,
+)
 from participai.participation.services import contributions as contribution_services
 from participai.participation.services import documents as document_services
 from participai.participation.services import events as event_services
 from participai.participation.services import participants as participant_services
 from participai.participation.services import processes as process_services
+from tests.conftest import PASSWORD
 
+from .conftest import login
 from .test_accessibility import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -166,6 +175,39 @@ def test_a_guest_comments_on_a_paragraph_by_keyboard(axe_page: Page, live_server
     expect(
         page.get_by_text("Made on version 1; the paragraph has not changed since.")
     ).to_be_visible()
+    assert_accessible(page)
+
+
+def test_an_account_holder_comments_on_a_paragraph(
+    axe_page: Page, live_server, scene: Scene, resident
+):
+    page = axe_page
+    login(page, live_server, "resident", PASSWORD)
+    page.goto(
+        f"{live_server.url}/p/{scene.process.procurement.slug}/{scene.process.slug}/"
+        f"m/{scene.draft.pk}/"
+    )
+    # Signed in: no pseudonym to choose, each paragraph invites a comment.
+    expect(page.get_by_role("link", name="Choose a pseudonym")).to_have_count(0)
+    page.locator("#paragraph-3").get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Paragraph 3 of “Problem statement”")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Your comment").fill("Within a minute, or *at* a person within a minute?")
+    page.get_by_role("button", name="Publish the comment").click()
+    expect(page.get_by_text("Thank you: your comment is published.")).to_be_visible()
+    thread = page.locator(".thread").filter(has_text="Within a minute, or")
+    expect(thread.locator("em")).to_have_text("at")
+    expect(thread.get_by_text("resident", exact=True)).to_be_visible()
+    saved = Contribution.objects.get(participant__user=resident)
+    assert (saved.paragraph.version.number, saved.paragraph.position) == (2, 3)
+    assert_accessible(page)
+
+    # The author removes it and comes back to the paragraph, not the whole draft.
+    thread.get_by_role("link", name="Remove your contribution").click()
+    page.get_by_role("button", name="Remove it").click()
+    expect(page.get_by_text("Your contribution is removed.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Paragraph 3 of “Problem statement”")).to_be_visible()
+    expect(page.get_by_text("Removed by its author")).to_be_visible()
     assert_accessible(page)
 
 

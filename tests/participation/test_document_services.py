@@ -156,6 +156,30 @@ def test_a_source_must_be_a_text_of_the_same_procurement(
     assert not DocumentVersion.objects.exists()
 
 
+def test_a_document_kept_from_the_public_is_no_source(
+    document_module, officer, published, audit_events
+):
+    internal = procurement_services.document_add(
+        actor=officer,
+        procurement=published,
+        title="Internal briefing",
+        body="Names of the staff involved.\n\nBudget ceiling.",
+        is_public=False,
+    )
+    message = (
+        "This document is not public, but the draft under review is shown to the public: "
+        "choose a public document, or paste text that may be published."
+    )
+    # Refused whether its text is taken or text is pasted alongside it.
+    for body in ("", "Pasted text."):
+        with pytest.raises(ValidationError) as caught:
+            publish(officer, document_module, body, title="", source=internal)
+        assert caught.value.message_dict == {"source": [message]}
+    assert not DocumentVersion.objects.exists()
+    assert not DocumentParagraph.objects.exists()
+    assert audit_events("document.version_published") == []
+
+
 @pytest.mark.parametrize(
     ("title", "body", "errors"),
     [

@@ -208,6 +208,10 @@ def test_a_guest_comments_on_a_paragraph(client, open_process, draft_v1, documen
     assert "Thank you: your comment is published." in messages_of(page)
     assert "Is it the <strong>median</strong>?" in html
     assert "1 comment on this paragraph" in html
+    # Each thread has its reply form, which comes back here.
+    reply_url = module_url(document_module, f"c/{saved.pk}/reply/")
+    reply_form = html.split(f'action="{reply_url}"')[1].split("</form>")[0]
+    assert f'name="next" value="{url}"' in reply_form
     # A reply from the thread comes back to the paragraph.
     response = client.post(
         module_url(document_module, f"c/{saved.pk}/reply/"),
@@ -217,6 +221,57 @@ def test_a_guest_comments_on_a_paragraph(client, open_process, draft_v1, documen
     assert response["Location"] == f"{url}#contribution-{reply.pk}"
     assert reply.paragraph == target
     assert "2 comments on this paragraph" in client.get(url).content.decode()
+
+
+def test_removing_a_paragraph_comment_comes_back_to_the_paragraph(
+    client, open_process, draft_v1, document_module, comments_module, make_guest
+):
+    target = paragraphs(draft_v1)[1]
+    url = paragraph_url(document_module, target)
+    me = join(client, open_process)
+    mine = comment(me, document_module, target, "My words to take back.")
+    reply = contribution_services.contribution_add(
+        participant=me, module=document_module, body="And my reply.", parent=mine
+    )
+    html = client.get(url).content.decode()
+    remove_url = module_url(document_module, f"c/{mine.pk}/remove/")
+    assert f'href="{remove_url}"' in html
+    # "Keep it" goes back to the paragraph, and so does removing.
+    page = client.get(remove_url).content.decode()
+    assert f'href="{url}#contribution-{mine.pk}">Keep it' in page
+    response = client.post(remove_url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}#contribution-{mine.pk}"
+    mine.refresh_from_db()
+    assert mine.status == "removed"
+    response = client.post(module_url(document_module, f"c/{reply.pk}/remove/"))
+    assert response["Location"] == f"{url}#contribution-{reply.pk}"
+    html = client.get(response["Location"]).content.decode()
+    assert "Your contribution is removed." in html
+    assert "My words to take back." not in html and "And my reply." not in html
+    # Elsewhere, removing still comes back to the module page.
+    elsewhere = contribution_services.contribution_add(
+        participant=me, module=comments_module, body="On the comments part."
+    )
+    response = client.post(module_url(comments_module, f"c/{elsewhere.pk}/remove/"))
+    assert response["Location"] == module_url(comments_module) + f"#contribution-{elsewhere.pk}"
+
+
+def test_the_paragraph_page_shows_what_became_of_a_comment(
+    client, draft_v1, document_module, make_guest, make_response
+):
+    target = paragraphs(draft_v1)[1]
+    answered = comment(make_guest("Jordi"), document_module, target, "Say the median.")
+    reply = contribution_services.contribution_add(
+        participant=make_guest(), module=document_module, body="Agreed.", parent=answered
+    )
+    make_response([answered, reply], target_label="R-2 Waits stated as a median")
+    url = paragraph_url(document_module, target)
+    html = client.get(url).content.decode()
+    for shown in (answered, reply):
+        shown_html = html.split(f'id="contribution-{shown.pk}"')[1].split('id="contribution-')[0]
+        assert "What became of it" in shown_html
+        assert "R-2 Waits stated as a median" in shown_html
 
 
 def test_refused_and_bad_comments_save_nothing(client, open_process, draft_v1, document_module):
@@ -485,6 +540,33 @@ def test_taking_a_documents_text_from_the_form(client, officer, published, docum
         source,
         "First.\n\nSecond.",
     )
+
+
+def test_a_non_public_document_is_not_offered_nor_taken(
+    client, officer, published, document_module
+):
+    internal = procurement_services.document_add(
+        actor=officer,
+        procurement=published,
+        title="Internal briefing",
+        body="Budget ceiling.",
+        is_public=False,
+    )
+    public = procurement_services.document_add(
+        actor=officer, procurement=published, title="Public notice", body="Open to all."
+    )
+    client.force_login(officer)
+    html = client.get(setup_url(document_module)).content.decode()
+    assert f'<option value="{public.pk}">Public notice' in html
+    assert f'<option value="{internal.pk}"' not in html
+    assert "Internal briefing" not in html
+    response = client.post(
+        setup_url(document_module),
+        {"title": "", "body": "", "change_note": "", "source": str(internal.pk)},
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice." in response.content.decode()
+    assert not DocumentVersion.objects.exists()
 
 
 def test_a_bad_version_re_renders_with_the_errors(client, officer, document_module):

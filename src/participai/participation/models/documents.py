@@ -47,7 +47,10 @@ class DocumentVersion(models.Model):
 
 
 class DocumentParagraph(models.Model):
-    """One paragraph of one version; ``comment_count`` counts its visible comments."""
+    """One paragraph of one version. ``comment_count`` counts every comment and
+    reply made on it, like ``Module.contribution_count``: a comment hidden by a
+    moderator or removed by its author keeps its place in the thread, and its
+    count."""
 
     version = models.ForeignKey(
         DocumentVersion, on_delete=models.CASCADE, related_name="paragraphs"

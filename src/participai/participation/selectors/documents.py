@@ -22,6 +22,7 @@ from participai.procurements.models import Document, Procurement
 
 from .. import drafts
 from ..models import Contribution, DocumentParagraph, DocumentVersion, Module, Support
+from .responses import answers_for
 from .threads import ORDERS, PER_PAGE, Thread, ThreadPage
 
 
@@ -148,7 +149,9 @@ def paragraph_threads(
     """One page of the threads on ``paragraph`` and on the same paragraph in
     earlier versions, in ``order`` (a key of ``threads.ORDERS``), with what
     the ``reader`` supports among them, and for each thread root the
-    :class:`CommentOrigin` when it was made on another version. Four queries."""
+    :class:`CommentOrigin` when it was made on another version, and what
+    became of each comment shown (``answers``, see ``responses.answers_for``).
+    Four queries, five when something shown was answered."""
     order = order if order in ORDERS else "oldest"
     version = paragraph.version
     roots = (
@@ -171,6 +174,9 @@ def paragraph_threads(
         .order_by("created_at", "pk")
     ):
         replies[reply.parent_id].append(reply)
+    # "What became of it", as on the module's page: one more query, only
+    # when something shown was answered.
+    answers_for(rows + [r for rs in replies.values() for r in rs])
     supported: frozenset[int] = frozenset()
     if reader is not None and ids:
         shown = ids + [r.pk for rs in replies.values() for r in rs]
@@ -211,5 +217,10 @@ def version_diff(older: DocumentVersion, newer: DocumentVersion) -> list[drafts.
 
 
 def text_sources(procurement: Procurement) -> QuerySet[Document]:
-    """The procurement's documents written as text, which a draft can be taken from."""
-    return procurement.documents.exclude(body="").order_by("-created_at", "-pk")
+    """The procurement's public documents written as text, which a draft can be
+    taken from (a draft under review is public; see ``documents.version_publish``)."""
+    return (
+        procurement.documents.filter(is_public=True)
+        .exclude(body="")
+        .order_by("-created_at", "-pk")
+    )

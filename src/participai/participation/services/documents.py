@@ -59,7 +59,9 @@ def version_publish(
 
     ``body`` is Markdown; when it is blank and ``source`` is given, the
     source document's text is taken (and its title when ``title`` is blank).
-    ``source`` must be a document of the same procurement with a text body.
+    ``source`` must be a public document of the same procurement with a text
+    body: the draft is shown to the public, so a document kept from the
+    public page (``Document.is_public`` false) is refused, pasted text or not.
     From the second version on, ``change_note`` says what changed, and the
     text must differ from the newest version's. Raises ``PermissionDenied``
     without the right, ``ValidationError`` keyed by field on bad input, and
@@ -76,6 +78,11 @@ def version_publish(
     if source is not None:
         if source.procurement_id != procurement.pk:
             errors["source"] = _("Choose a document of this procurement.")
+        elif not source.is_public:
+            errors["source"] = _(
+                "This document is not public, but the draft under review is shown to the "
+                "public: choose a public document, or paste text that may be published."
+            )
         elif not source.body.strip():
             errors["source"] = _(
                 "This document is a file; choose one written as text, or paste the text."

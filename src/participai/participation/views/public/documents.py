@@ -27,7 +27,7 @@ from participai.participation import drafts
 
 from ...access import access_public_module
 from ...forms.documents import ParagraphCommentForm
-from ...models import DocumentParagraph, Module, ModuleKind
+from ...models import Module, ModuleKind
 from ...selectors import documents as selectors
 from ...services import contributions as services
 from ...sessions import visitor
@@ -54,8 +54,9 @@ def _number(value: str | None) -> int | None:
     return int(value)
 
 
-def paragraph_url(module: Module, paragraph: DocumentParagraph) -> str:
-    return process_url(module.process, "paragraph", module=module.pk, paragraph=paragraph.pk)
+def paragraph_url(module: Module, paragraph_id: int) -> str:
+    """The page of paragraph ``paragraph_id`` of the module's draft."""
+    return process_url(module.process, "paragraph", module=module.pk, paragraph=paragraph_id)
 
 
 def document_context(module: Module, query: Any, *, form: Form | None = None) -> dict[str, Any]:
@@ -102,7 +103,7 @@ def paragraph_page(
         raise Http404("No such paragraph in this draft.")
     newest = selectors.newest_version(item)
     is_current = target.version_id == newest.pk
-    here = paragraph_url(item, target)
+    here = paragraph_url(item, target.pk)
     you = visitor(request)
     now = timezone.now()
     form = None
