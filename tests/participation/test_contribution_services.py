@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from participai.accounts.models import Participant
 from participai.accounts.roles import Role
 from participai.participation.models import (
     Contribution,
@@ -22,6 +23,7 @@ from participai.participation.models import (
 )
 from participai.participation.services import contributions as services
 from participai.participation.services.moderation import contribution_hide
+from participai.participation.services.participant_data import participant_delete
 
 SPAM = "Cheap offers: http://a.example http://b.example http://c.example"
 
@@ -462,6 +464,15 @@ def test_a_facilitator_does_not_enter_online_contributions(comments_module, gues
     assert set(caught.value.message_dict) == {"channel"}
     assert not Contribution.objects.exists()
     assert fresh(comments_module).contribution_count == 0
+
+
+def test_a_participant_whose_data_was_deleted_adds_nothing(comments_module, guest):
+    stale = Participant.objects.get(pk=guest.pk)  # as a request loaded it
+    participant_delete(participant=guest)
+    with pytest.raises(ValidationError) as caught:
+        services.contribution_add(participant=stale, module=comments_module, body="Still here")
+    assert "was deleted" in caught.value.messages[0]
+    assert not Contribution.objects.exists()
 
 
 # --- Supports ------------------------------------------------------------------------------

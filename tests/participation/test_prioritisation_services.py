@@ -10,6 +10,7 @@ import random
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from participai.accounts.models import Participant
 from participai.accounts.roles import Role
 from participai.participation.models import (
     Module,
@@ -22,6 +23,7 @@ from participai.participation.models import (
 from participai.participation.selectors import prioritisation as selectors
 from participai.participation.services import prioritisation as services
 from participai.participation.services import processes as process_services
+from participai.participation.services.participant_data import participant_delete
 
 
 def fresh(obj):
@@ -481,10 +483,29 @@ def test_no_ballot_in_an_unpublished_process(published, make_process, make_prior
 def test_only_a_facilitator_enters_offline_ballots(dots_module, guest):
     with pytest.raises(ValidationError) as caught:
         cast(dots_module, guest, 1, channel="paper")
-    assert caught.value.message_dict == {"channel": ["Only a facilitator enters offline ballots."]}
+    assert caught.value.message_dict == {
+        "channel": ["Only a facilitator enters offline contributions."]
+    }
     with pytest.raises(ValidationError) as caught:
         cast(dots_module, guest, 1, channel="pigeon")
     assert set(caught.value.message_dict) == {"channel"}
+    assert not PriorityBallot.objects.exists()
+
+
+def test_a_facilitator_does_not_enter_online_ballots(dots_module, guest, facilitator):
+    # The same rule as every other assisted entry (contributions.check_entry).
+    with pytest.raises(ValidationError) as caught:
+        cast(dots_module, guest, 1, entered_by=facilitator)
+    assert set(caught.value.message_dict) == {"channel"}
+    assert not PriorityBallot.objects.exists()
+
+
+def test_a_participant_whose_data_was_deleted_casts_nothing(dots_module, guest):
+    stale = Participant.objects.get(pk=guest.pk)  # as a request loaded it
+    participant_delete(participant=guest)
+    with pytest.raises(ValidationError) as caught:
+        cast(dots_module, stale, 1)
+    assert "was deleted" in caught.value.messages[0]
     assert not PriorityBallot.objects.exists()
 
 

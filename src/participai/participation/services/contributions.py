@@ -104,6 +104,49 @@ def check_may(
     _refuse(refusal_at(level, module, action, now=now))
 
 
+def check_entry(
+    participant: Participant,
+    module: Module,
+    action: str,
+    *,
+    channel: str,
+    entered_by: User | None,
+) -> None:
+    """The rules every write in a module shares about who enters it and how
+    it was given: the participant's own online, or a facilitator's entry
+    (``entered_by``, with ``Action.ASSIST_PARTICIPATION``) of what was given
+    in person, by phone, on paper or online with help, vouched for so only
+    publication and dates apply (:func:`check_may`). Raises ``ValidationError``.
+
+    The participant is read afresh: one whose data was deleted after this
+    request loaded them adds nothing under "[removed]"."""
+    removed = (
+        Participant.objects.filter(pk=participant.pk).values_list("removed_at", flat=True).first()
+    )
+    if removed is not None:
+        raise ValidationError(_("This participant's data was deleted; nothing can be added."))
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Choose how the contribution was made.")})
+    if entered_by is not None:
+        require(entered_by, Action.ASSIST_PARTICIPATION, module.process.procurement)
+        if channel == Channel.ONLINE:
+            # "Online" is what participants write themselves; counted apart from assisted entry.
+            raise ValidationError(
+                {
+                    "channel": _(
+                        "Say how it was made: in person, by phone, on paper or online with help."
+                    )
+                }
+            )
+        check_may(participant, module, action, vouched=True)
+    else:
+        if channel != Channel.ONLINE:
+            raise ValidationError(
+                {"channel": _("Only a facilitator enters offline contributions.")}
+            )
+        check_may(participant, module, action)
+
+
 def _audit_actor(participant: Participant, entered_by: User | None) -> User | None:
     return entered_by or participant.user
 
@@ -148,8 +191,6 @@ def contribution_add(
     kind = kind or allowed_kinds[0]
     if kind not in allowed_kinds:
         raise ValidationError({"kind": _("This module does not take this kind of contribution.")})
-    if channel not in Channel.values:
-        raise ValidationError({"channel": _("Choose how the contribution was made.")})
     if module.kind == ModuleKind.EVENT and entered_by is None:
         raise ValidationError(
             _(
@@ -157,32 +198,11 @@ def contribution_add(
                 "facilitators, and it takes no contributions online."
             )
         )
-    if entered_by is not None:
-        require(entered_by, Action.ASSIST_PARTICIPATION, process.procurement)
-        if channel == Channel.ONLINE:
-            # "Online" is what participants write themselves; counted apart from assisted entry.
-            raise ValidationError(
-                {
-                    "channel": _(
-                        "Say how it was made: in person, by phone, on paper or online with help."
-                    )
-                }
-            )
-        if module.kind == ModuleKind.EVENT and channel not in EVENT_CHANNELS:
-            raise ValidationError(
-                {
-                    "channel": _(
-                        "A point raised at a meeting was said in person or written on paper."
-                    )
-                }
-            )
-        check_may(participant, module, "contribute", vouched=True)
-    else:
-        if channel != Channel.ONLINE:
-            raise ValidationError(
-                {"channel": _("Only a facilitator enters offline contributions.")}
-            )
-        check_may(participant, module, "contribute")
+    check_entry(participant, module, "contribute", channel=channel, entered_by=entered_by)
+    if module.kind == ModuleKind.EVENT and channel not in EVENT_CHANNELS:
+        raise ValidationError(
+            {"channel": _("A point raised at a meeting was said in person or written on paper.")}
+        )
     text = (body or "").strip()
     limit = STATEMENT_MAX if kind == ContributionKind.STATEMENT else BODY_MAX[kind]
     if not text:

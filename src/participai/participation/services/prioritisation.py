@@ -35,7 +35,7 @@ from participai.procurements.access import Action, require
 
 from .. import prioritising
 from ..models import Channel, Module, ModuleKind, PriorityAllocation, PriorityBallot, PriorityItem
-from .contributions import check_may
+from .contributions import check_entry
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -278,17 +278,9 @@ def ballot_cast(
     touching items in different orders) and keeps the items from changing
     under a ballot being counted.
     """
-    if channel not in Channel.values:
-        raise ValidationError({"channel": _("Choose how the ballot was cast.")})
     module = _locked_module(module)
     process = module.process
-    if entered_by is not None:
-        require(entered_by, Action.ASSIST_PARTICIPATION, process.procurement)
-        check_may(participant, module, "vote", vouched=True)
-    else:
-        if channel != Channel.ONLINE:
-            raise ValidationError({"channel": _("Only a facilitator enters offline ballots.")})
-        check_may(participant, module, "vote")
+    check_entry(participant, module, "vote", channel=channel, entered_by=entered_by)
     method = method_of(module)
     item_ids = list(module.priority_items.values_list("pk", flat=True))
     try:

@@ -34,7 +34,7 @@ from participai.procurements.access import Action, require
 from .. import surveying
 from ..models import Channel, Module, ModuleKind, SurveyAnswer, SurveyQuestion, SurveyResponse
 from ..spam import spam_reasons
-from .contributions import check_may
+from .contributions import check_entry
 from .participants import guest_join
 
 # What a question form sets; ``question_add`` and ``question_update`` take these.
@@ -320,21 +320,7 @@ def survey_answer(
     """
     module = _survey(module, lock="answer")
     process = module.process
-    if channel not in Channel.values:
-        raise ValidationError({"channel": _("Choose how the answers were given.")})
-    if entered_by is not None:
-        require(entered_by, Action.ASSIST_PARTICIPATION, process.procurement)
-        if channel == Channel.ONLINE:
-            raise ValidationError(
-                {"channel": _("Say how the answers were given: on paper, by phone, in person…")}
-            )
-        check_may(participant, module, "contribute", vouched=True)
-    else:
-        if channel != Channel.ONLINE:
-            raise ValidationError(
-                {"channel": _("Only a facilitator enters answers given offline.")}
-            )
-        check_may(participant, module, "contribute")
+    check_entry(participant, module, "contribute", channel=channel, entered_by=entered_by)
     # The module's row is locked (see ``_survey``): these questions cannot
     # change before this commits.
     questions = list(SurveyQuestion.objects.filter(module=module).order_by("position", "pk"))
