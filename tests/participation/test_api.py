@@ -346,6 +346,24 @@ def test_reply_and_statement(signed_in, comments_module, statements_module, make
     assert (response.status_code, response.json()["kind"]) == (201, "statement")
 
 
+@pytest.mark.parametrize("escaped", [r"Nul\u0000l", r"Half \ud83d a pair"])
+def test_a_character_no_text_can_hold_is_a_422_naming_the_field(
+    escaped, signed_in, resident, comments_module
+):
+    # Raw JSON: the escape reaches the server as written (PostgreSQL would
+    # refuse the character with a 500 if it got that far).
+    response = signed_in.post(
+        f"/api/modules/{comments_module.pk}/contributions",
+        '{"body": "' + escaped + '"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["field"] == "body"
+    assert "cannot be stored" in body["errors"][0]["message"]
+    assert not Contribution.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("payload", "field", "message"),
     [

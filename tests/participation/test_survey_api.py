@@ -266,6 +266,17 @@ def test_a_boolean_or_a_float_is_no_answer(signed_in, survey, kind, value):
     assert not SurveyResponse.objects.exists()
 
 
+def test_a_free_text_answer_with_a_null_character_is_a_422(signed_in, survey):
+    question = survey["text"].pk
+    raw = f'{{"answers": [{{"question": {question}, "value": "By \\u0000 letter"}}]}}'
+    response = signed_in.post(
+        responses_url(survey["single"].module), raw, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "answers"
+    assert not SurveyResponse.objects.exists()
+
+
 @pytest.mark.parametrize(
     "payload",
     [

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from participai.accounts.models import Organisation, User
 from participai.core.audit import audit_record
+from participai.core.storable import holds_unstorable
 from participai.procurements.access import Action, require_in_organisation
 from participai.procurements.uploads import MESSAGES as UPLOAD_MESSAGES
 from participai.procurements.uploads import human_size
@@ -47,28 +48,6 @@ def too_big(size: int, limit: int) -> str:
         "size": human_size(size),
         "limit": human_size(limit),
     }
-
-
-# What JSON may escape (``\u0000``, half a surrogate pair) but no stored text can
-# hold: PostgreSQL refuses both in text and jsonb, and neither encodes as UTF-8.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def _unstorable(data: Any) -> bool:
-    """Whether a string anywhere in ``data`` (keys included) holds :data:`UNSTORABLE`.
-    Walked with a stack: ``json`` reads nesting close to the recursion limit."""
-    pending = [data]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if UNSTORABLE.search(item):
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item)
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
 
 
 def read_json_upload(content: bytes, *, field: str = "file", limit: int) -> Any:
@@ -97,7 +76,7 @@ def read_json_upload(content: bytes, *, field: str = "file", limit: int) -> Any:
     except ValueError:
         # Python refuses integers of thousands of digits (int_max_str_digits).
         raise ValidationError({field: _("The file holds a number too long to read.")}) from None
-    if _unstorable(data):
+    if holds_unstorable(data):
         raise ValidationError(
             {
                 field: _(

@@ -19,12 +19,18 @@ from ninja.security import django_auth
 
 from participai.procurements.api import ErrorOut
 
-from .. import policy
-from ..models import Contribution, Module, ModuleKind
+from ..models import Contribution, ModuleKind
 from ..selectors import api as api_selectors
 from ..selectors import documents as selectors
 from ..services.contributions import RATE_LIMIT, contribution_add
-from .common import WRITE_RESPONSES, RefusalOut, as_participant, refusal
+from .common import (
+    WRITE_RESPONSES,
+    InputSchema,
+    RefusalOut,
+    as_participant,
+    readable_module,
+    refusal,
+)
 from .threads import ContributionOut, _contribution_out
 
 router = Router(tags=["participation"])
@@ -63,7 +69,7 @@ class DocumentFilters(Schema):
     )
 
 
-class ParagraphCommentIn(Schema):
+class ParagraphCommentIn(InputSchema):
     body: str = Field(description="Markdown; at most 5000 characters")
 
 
@@ -74,23 +80,6 @@ def _version_out(version) -> dict:
         "change_note": version.change_note,
         "created_at": version.created_at,
     }
-
-
-def readable_module(request: HttpRequest, module_id: int, kind: str) -> Module | Status:
-    """Module ``module_id`` of ``kind`` if published, else a 404; a 403
-    response when the process is read by account holders only."""
-    module = api_selectors.published_module(module_id)
-    if module is None or module.kind != kind:
-        raise Http404(_("No such module."))
-    reason = policy.refusal(
-        "read",
-        level="account" if request.user.is_authenticated else "none",
-        required=module.process.read_requires,
-        published=True,
-    )
-    if reason is not None:
-        return refusal(ValidationError(_(policy.REASONS[reason]), code=reason))
-    return module
 
 
 @router.get(

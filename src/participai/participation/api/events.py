@@ -14,8 +14,7 @@ from participai.procurements.api import ErrorOut
 
 from ..models import ModuleKind
 from ..selectors import events as selectors
-from .common import RefusalOut
-from .documents import readable_module
+from .common import RefusalOut, readable_module
 
 router = Router(tags=["participation"])
 

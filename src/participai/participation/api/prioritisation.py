@@ -14,7 +14,7 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -24,12 +24,19 @@ from participai.accounts.models import Participant
 from participai.core.text import render_markdown
 from participai.procurements.api import ErrorOut
 
-from .. import policy, prioritising
-from ..models import Module, ModuleKind
-from ..selectors import api as api_selectors
+from .. import prioritising
+from ..models import ModuleKind
 from ..selectors import prioritisation as selectors
 from ..services.prioritisation import ballot_cast, budget_of, method_of
-from .common import WRITE_RESPONSES, RefusalOut, as_participant, refusal
+from .common import (
+    WRITE_RESPONSES,
+    InputSchema,
+    RefusalOut,
+    as_participant,
+    published_module_or_404,
+    readable_module,
+    refusal,
+)
 
 router = Router(tags=["participation"])
 
@@ -78,7 +85,7 @@ class PrioritiesOut(Schema):
     )
 
 
-class BallotIn(Schema):
+class BallotIn(InputSchema):
     allocation: dict[int, int] | None = Field(
         None,
         description="Item id → points (dot vote: whole numbers ≥ 0, at least one point, at "
@@ -97,13 +104,6 @@ class BallotOut(Schema):
     replaced: bool = Field(description="True when it replaced a ballot you cast before")
 
 
-def _published_prioritisation(module_id: int) -> Module:
-    module = api_selectors.published_module(module_id)
-    if module is None or module.kind != ModuleKind.PRIORITISATION:
-        raise Http404(_("No such prioritisation module."))
-    return module
-
-
 @router.get(
     "/modules/{module_id}/priorities",
     response={200: PrioritiesOut, 403: RefusalOut, 404: ErrorOut, 422: ErrorOut},
@@ -115,16 +115,10 @@ def _published_prioritisation(module_id: int) -> Module:
     ),
 )
 def priorities(request: HttpRequest, module_id: int):
-    module = _published_prioritisation(module_id)
+    module = readable_module(request, module_id, ModuleKind.PRIORITISATION)
+    if isinstance(module, Status):
+        return module
     signed_in = request.user.is_authenticated
-    reason = policy.refusal(
-        "read",
-        level="account" if signed_in else "none",
-        required=module.process.read_requires,
-        published=True,
-    )
-    if reason is not None:
-        return refusal(ValidationError(_(policy.REASONS[reason]), code=reason))
     participant = Participant.objects.filter(user=request.user).first() if signed_in else None
     items = selectors.items_of(module)
     mine = selectors.ballot_of(module, participant)
@@ -185,7 +179,7 @@ def priorities(request: HttpRequest, module_id: int):
     ),
 )
 def cast_ballot(request: HttpRequest, module_id: int, payload: BallotIn):
-    module = _published_prioritisation(module_id)
+    module = published_module_or_404(module_id, ModuleKind.PRIORITISATION)
     method = method_of(module)
     if (payload.allocation is None) == (payload.order is None):
         return refusal(

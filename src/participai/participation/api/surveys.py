@@ -15,7 +15,7 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -25,12 +25,19 @@ from pydantic import StrictInt, StrictStr
 from participai.accounts.models import Participant
 from participai.procurements.api import ErrorOut
 
-from .. import policy, surveying
-from ..models import Module, ModuleKind
-from ..selectors import api as api_selectors
+from .. import surveying
+from ..models import ModuleKind
 from ..selectors import surveys as selectors
 from ..services.surveys import survey_answer
-from .common import WRITE_RESPONSES, RefusalOut, as_participant, refusal
+from .common import (
+    WRITE_RESPONSES,
+    InputSchema,
+    RefusalOut,
+    as_participant,
+    published_module_or_404,
+    readable_module,
+    refusal,
+)
 
 router = Router(tags=["participation"])
 
@@ -99,7 +106,7 @@ class AnswerIn(Schema):
     )
 
 
-class ResponseIn(Schema):
+class ResponseIn(InputSchema):
     answers: list[AnswerIn] = Field(max_length=200)
 
 
@@ -115,13 +122,6 @@ class ResponseOut(Schema):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     answers: list[AnswerOut]
-
-
-def _survey_or_404(module_id: int) -> Module:
-    module = api_selectors.published_module(module_id)
-    if module is None or module.kind != ModuleKind.SURVEY:
-        raise Http404(_("No such survey."))
-    return module
 
 
 def _result_out(row: selectors.QuestionResult) -> dict:
@@ -144,16 +144,10 @@ def _result_out(row: selectors.QuestionResult) -> dict:
     summary="A published survey: its questions, and its results once public",
 )
 def read_survey(request: HttpRequest, module_id: int):
-    module = _survey_or_404(module_id)
+    module = readable_module(request, module_id, ModuleKind.SURVEY)
+    if isinstance(module, Status):
+        return module
     process = module.process
-    reason = policy.refusal(
-        "read",
-        level="account" if request.user.is_authenticated else "none",
-        required=process.read_requires,
-        published=True,
-    )
-    if reason is not None:
-        return refusal(ValidationError(_(policy.REASONS[reason]), code=reason))
     window = module.window(process)
     state = window.state(timezone.now())
     questions = selectors.survey_questions(module)
@@ -205,7 +199,7 @@ def read_survey(request: HttpRequest, module_id: int):
     ),
 )
 def answer_survey(request: HttpRequest, module_id: int, payload: ResponseIn):
-    module = _survey_or_404(module_id)
+    module = published_module_or_404(module_id, ModuleKind.SURVEY)
     answers: dict[int, object] = {}
     for answer in payload.answers:
         if answer.question in answers:

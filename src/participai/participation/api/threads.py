@@ -26,7 +26,6 @@ from ninja.security import django_auth
 from participai.procurements.access import access_public_procurement
 from participai.procurements.api import ErrorOut
 
-from .. import policy
 from ..models import (
     Contribution,
     ContributionKind,
@@ -43,7 +42,14 @@ from ..services.contributions import (
     contribution_unsupport,
     statement_vote,
 )
-from .common import WRITE_RESPONSES, RefusalOut, as_participant, refusal
+from .common import (
+    WRITE_RESPONSES,
+    InputSchema,
+    RefusalOut,
+    as_participant,
+    read_refusal,
+    refusal,
+)
 
 router = Router(tags=["participation"])
 
@@ -119,7 +125,7 @@ class ContributionFilters(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class ContributionIn(Schema):
+class ContributionIn(InputSchema):
     body: str = Field(description="Markdown; at most 5000 characters (280 for a statement)")
     kind: str | None = Field(
         None,
@@ -130,7 +136,7 @@ class ContributionIn(Schema):
     parent: int | None = Field(None, description="The comment this replies to")
 
 
-class VoteIn(Schema):
+class VoteIn(InputSchema):
     choice: str = Field(json_schema_extra={"enum": VoteChoice.values})
 
 
@@ -254,14 +260,9 @@ def list_contributions(request: HttpRequest, process_id: int, filters: Query[Con
     process = selectors.published_process(process_id)
     if process is None:
         raise Http404(_("No such process."))
-    reason = policy.refusal(
-        "read",
-        level="account" if request.user.is_authenticated else "none",
-        required=process.read_requires,
-        published=True,
-    )
-    if reason is not None:
-        return refusal(ValidationError(_(policy.REASONS[reason]), code=reason))
+    refused = read_refusal(request, process)
+    if refused is not None:
+        return refused
     rows = selectors.process_contributions(process, order=filters.order, module_id=filters.module)
     count = rows.count()
     page = list(rows[filters.offset : filters.offset + filters.limit]) if count else []
