@@ -152,7 +152,8 @@ def account_participant(resident) -> Participant:
 @pytest.fixture
 def make_contribution(make_guest) -> Callable[..., Contribution]:
     """``make_contribution(module, body=..., participant=None, parent=None, kind=None)``:
-    a contribution through the service, by a fresh guest unless ``participant`` is given."""
+    a contribution through the service, by a fresh guest unless ``participant`` is given.
+    ``module``'s counters are read again afterwards, as the next request would."""
     counter = {"n": 0}
 
     def make(
@@ -164,13 +165,15 @@ def make_contribution(make_guest) -> Callable[..., Contribution]:
         kind: str | None = None,
     ) -> Contribution:
         counter["n"] += 1
-        return contribution_services.contribution_add(
+        contribution = contribution_services.contribution_add(
             participant=participant or make_guest(),
             module=module,
             body=body or f"Contribution number {counter['n']}: keep a person in the loop.",
             parent=parent,
             kind=kind,
         )
+        module.refresh_from_db(fields=["contribution_count", "thread_count"])
+        return contribution
 
     return make
 

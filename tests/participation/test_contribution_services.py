@@ -74,6 +74,7 @@ def test_add_a_comment(comments_module, guest, audit_events, published):
     assert (comment.status, comment.channel, comment.entered_by) == ("visible", "online", None)
     assert comment.parent is None
     assert fresh(comments_module).contribution_count == 1
+    assert fresh(comments_module).thread_count == 1
     [event] = audit_events("contribution.added")
     assert event.actor_id is None  # a guest has no account
     assert event.object_id == str(comment.pk)
@@ -194,6 +195,7 @@ def test_reply_and_reply_to_a_reply_join_one_thread(
     assert fresh(root).reply_count == 2
     assert fresh(first).reply_count == 0
     assert fresh(comments_module).contribution_count == 3
+    assert fresh(comments_module).thread_count == 1  # replies start no thread
     assert audit_events("contribution.added")[-1].data["parent"] == root.pk
 
 

@@ -133,8 +133,8 @@ def test_a_thread_page_with_answers_costs_one_more_query_whatever_its_size(
         root = make_contribution(comments_module, f"root {n}")
         reply = make_contribution(comments_module, f"reply {n}", parent=root)
         make_response([root, reply])
-    # count, roots, replies, what became of them, the reader's supports.
-    with django_assert_num_queries(5):
+    # Roots, replies, what became of them, the reader's supports; no count.
+    with django_assert_num_queries(4):
         page = thread_page(comments_module, reader=guest)
         for thread in page.threads:
             assert thread.root.answers[0].get_status_display()

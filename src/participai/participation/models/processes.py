@@ -144,6 +144,10 @@ class Module(TimeStampedModel):
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     config = models.JSONField(default=dict, blank=True)
     contribution_count = models.PositiveIntegerField(default=0)
+    # Top-level contributions, hidden and removed ones included (they keep
+    # their place in the thread): the thread pages' paginator reads it
+    # instead of counting a long thread on every request.
+    thread_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["process", "position", "pk"]

@@ -1,19 +1,20 @@
 """Reads of what people said: processes, modules and paginated threads.
 
 A page of a thread costs the same number of queries however long the thread
-is: one for the count, one for the page's threads, one for their replies,
-and one for what the reader already supports. Counters come from the rows
-(kept by the services), never from a COUNT per contribution.
+is: one for the page's threads, one for their replies, and one for what the
+reader already supports. Counters come from the rows (kept by the services),
+never from a COUNT: the number of threads is ``Module.thread_count``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import F, QuerySet
 
 from participai.accounts.models import Participant
+from participai.core.pagination import CountedPaginator
 from participai.procurements.models import Procurement
 
 from ..models import Contribution, Module, Process, StatementVote, Support
@@ -62,14 +63,15 @@ def thread_page(
     """One page of the module's threads (top-level contributions with their
     replies, oldest reply first), in ``order`` (a key of :data:`ORDERS`;
     anything else reads as ``newest``). ``supported`` holds the ids the
-    ``reader`` supports among those shown."""
+    ``reader`` supports among those shown. The pages are numbered from
+    ``module.thread_count`` as read with ``module``."""
     order = order if order in ORDERS else "newest"
     roots = (
         Contribution.objects.filter(module=module, parent__isnull=True)
         .select_related("participant")
         .order_by(*ORDERS[order])
     )
-    page = Paginator(roots, per_page).get_page(page_number)
+    page = CountedPaginator(roots, per_page, count=module.thread_count).get_page(page_number)
     rows = list(page.object_list)
     ids = [row.pk for row in rows]
     replies: dict[int, list[Contribution]] = {pk: [] for pk in ids}

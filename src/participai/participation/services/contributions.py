@@ -254,7 +254,10 @@ def contribution_add(
         entered_by=entered_by,
         paragraph=paragraph,
     )
-    Module.objects.filter(pk=module.pk).update(contribution_count=F("contribution_count") + 1)
+    Module.objects.filter(pk=module.pk).update(
+        contribution_count=F("contribution_count") + 1,
+        thread_count=F("thread_count") + (1 if parent is None else 0),
+    )
     if paragraph is not None:
         DocumentParagraph.objects.filter(pk=paragraph.pk).update(
             comment_count=F("comment_count") + 1
