@@ -527,3 +527,28 @@ def test_the_public_page_of_a_closed_process_reads_no_demographics(
         html = client.get(process_url(open_process)).content.decode()
     assert "representativeness-heading" not in html
     assert _demographic_reads(queries) == []
+
+
+def test_the_public_page_reads_the_questions_once_for_someone_taking_part(
+    client, open_process, age_question, make_guest
+):
+    answer_many(open_process, age_question, make_guest, {0: 6, 1: 6})
+    join(client, open_process)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(process_url(open_process)).content.decode()
+    assert 'id="representativeness-heading"' in html
+    assert "About you (optional)" in html
+    # The questions, then the counts per option: the panel and the link share them.
+    assert len(_demographic_reads(queries)) == 2
+
+
+def test_on_a_closed_process_someone_taking_part_still_finds_about_you(
+    client, open_process, age_question, set_window
+):
+    join(client, open_process)
+    set_window(open_process, "closed")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(process_url(open_process)).content.decode()
+    assert "representativeness-heading" not in html
+    assert "About you (optional)" in html
+    assert len(_demographic_reads(queries)) == 1  # whether anything is asked

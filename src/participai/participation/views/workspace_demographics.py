@@ -29,7 +29,7 @@ from ..models import DemographicQuestion, Process
 from ..selectors import demographics as selectors
 from ..selectors.processes import process_of
 from ..services import demographics as services
-from ..templatetags.participation_demographics import panel_context
+from .demographics_context import panel_context
 
 TEMPLATES = "participation/workspace/"
 

@@ -27,6 +27,7 @@ from ...models import (
 )
 from ...services import contributions as services
 from ...sessions import Visitor, participant_for_request, visitor
+from ..demographics_context import asks_about_you_later
 
 TEMPLATES = "participation/public/"
 
@@ -211,9 +212,12 @@ def first_message(error: ValidationError) -> str:
 
 
 def you_links(process: Process, you: Visitor, back: str) -> dict[str, Any]:
-    """Links for the "you take part as…" line: join, and confirm when the
-    process asks for a confirmed email somewhere."""
+    """Links for the "you take part as…" line: join, confirm when the process
+    asks for a confirmed email somewhere, and "About you" when it asks about
+    who takes part (read only when the line shows it; a view that knows
+    already overrides ``asks_about_you``)."""
     return {
+        "asks_about_you": asks_about_you_later(process),
         "join_url": with_next(process_url(process, "join"), back),
         "confirm_url": with_next(process_url(process, "confirm"), back),
         "needs_confirmation": not you.is_signed_in

@@ -29,6 +29,7 @@ from ...selectors.responses import responses_summary
 from ...selectors.threads import modules_of
 from ...services import participants as participant_services
 from ...sessions import Visitor, forget_cached, remember_guest, visitor
+from ..demographics_context import public_demographics
 from .common import (
     DECISION_STAGE_MEANING,
     TEMPLATES,
@@ -81,6 +82,7 @@ def process(request: HttpRequest, slug: str, process: str) -> HttpResponse:
             "state": process_window.state(now),
             "said_did": responses_summary(item, you.participant),
             **you_links(item, you, process_url(item)),
+            **public_demographics(item),
         },
     )
 
