@@ -132,7 +132,7 @@ def seed_comments(people: People, count: int) -> Module:
     made once.
 
     The rows are inserted in bulk, with the counters the services keep
-    (the module's contribution count, each thread's reply count) set to
+    (the module's contribution and thread counts, each thread's reply count) set to
     match: thousands of calls to ``contribution_add`` would only slow the
     preparation, and the page reads the same rows either way. No audit
     events are written for them. On PostgreSQL the tables are analysed
@@ -177,7 +177,9 @@ def seed_comments(people: People, count: int) -> Module:
             for number, parent in enumerate(parents, start=1)
         )
         Contribution.objects.filter(pk__in=[parent.pk for parent in parents]).update(reply_count=1)
-        Module.objects.filter(pk=module.pk).update(contribution_count=count)
+        Module.objects.filter(pk=module.pk).update(
+            contribution_count=count, thread_count=len(roots)
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -170,6 +170,7 @@ def test_the_long_thread_keeps_its_counters_and_its_query_count(people):
         rows = Contribution.objects.filter(module=module)
         assert module.contribution_count == rows.count() == count
         assert rows.filter(parent__isnull=False).count() == count // 10
+        assert module.thread_count == rows.filter(parent__isnull=True).count()
         for root in rows.filter(parent__isnull=True, reply_count__gt=0):
             assert root.reply_count == rows.filter(parent=root).count()
     short_page = seed.count_page_queries(short)
