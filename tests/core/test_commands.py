@@ -18,7 +18,7 @@ from django.utils import timezone
 from participai.accounts.models import Membership, Organisation, User
 from participai.accounts.roles import Role
 from participai.core.audit import audit_verify
-from participai.participation.models import Contribution, Process
+from participai.participation.models import Contribution, ModuleKind, Process
 from participai.procurements.models import GateOutcome, Procurement, ProcurementStatus
 
 
@@ -55,7 +55,8 @@ def test_demo_holds_an_open_consultation_residents_can_join(demo_loaded, client)
     assert process.is_published
     assert process.opens_at <= timezone.now() < process.closes_at
     kinds = {m.kind: m for m in process.modules.all()}
-    assert set(kinds) == {"comments", "statements"}
+    # Every instrument residents can use, so the demo shows each of them.
+    assert set(kinds) == set(ModuleKind.values)
     comments = kinds["comments"].contributions
     assert comments.filter(parent__isnull=False).exists()
     assert comments.filter(channel="in_person", entered_by__isnull=False).exists()
