@@ -24,9 +24,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from participai.core.svg import shorten, svg_text, xml_text
 from participai.core.vocabulary import STAGE_KEYS
-
-from .actormap.svg import shorten, svg_text, xml_text
 
 STATUSES: tuple[str, ...] = ("proposed", "planned", "running", "done", "cancelled")
 

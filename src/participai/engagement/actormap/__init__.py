@@ -44,6 +44,10 @@ English), so pages can translate it.
 
 from __future__ import annotations
 
+from participai.core.svg import (
+    xml_text,
+)
+
 from .coverage import (
     DEPTH_FILL,
     DEPTH_INK,
@@ -109,9 +113,6 @@ from .suggest import (
     Suggestion,
     affected_people_groups,
     suggestions,
-)
-from .svg import (
-    xml_text,
 )
 
 __all__ = [

@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from participai.core.svg import FAINT, INK, LINE, num, shorten, svg_open, svg_rect, svg_text
 from participai.core.vocabulary import DEPTHS, STAGE_KEYS
 
 from .model import DEPTH_RANK, MapActor
-from .svg import FAINT, INK, LINE, num, shorten, svg_open, svg_rect, svg_text
 
 # -- coverage matrix -----------------------------------------------------------------
 

@@ -9,6 +9,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from participai.core.svg import FAINT, INK, LINE, num, shorten, svg_open, svg_rect, svg_text
+
 from .model import (
     HIGH_FROM,
     KEEP_INFORMED,
@@ -20,7 +22,6 @@ from .model import (
     SCALE,
     MapActor,
 )
-from .svg import FAINT, INK, LINE, num, shorten, svg_open, svg_rect, svg_text
 
 # -- power-interest grid -------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Small helpers that write SVG by hand: escaped text, numbers, elements.
-The actor map's pictures and the plan's timeline (``engagement.timeline``) share them.
+The actor map's pictures, the plan's timeline and the opinion map share them.
 
 Pure: no Django import.
 """
