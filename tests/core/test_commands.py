@@ -18,7 +18,14 @@ from django.utils import timezone
 from participai.accounts.models import Membership, Organisation, User
 from participai.accounts.roles import Role
 from participai.core.audit import audit_verify
-from participai.participation.models import Contribution, ModuleKind, Process
+from participai.participation.models import (
+    Contribution,
+    ModuleKind,
+    Notification,
+    OpinionGroups,
+    Process,
+    TextTopics,
+)
 from participai.procurements.models import GateOutcome, Procurement, ProcurementStatus
 
 
@@ -83,11 +90,23 @@ def test_demo_prints_logins_and_its_audit_chain_verifies(demo_loaded):
 def test_demo_queues_no_emails_about_past_decisions(
     db, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    # The callbacks run (tasks run at once in tests): the demo's votes and
+    # comments queue their opinion groups and topics, and no mail at all.
+    with django_capture_on_commit_callbacks(execute=True):
         call_command("demo")
     assert Procurement.objects.count() >= 4
-    assert callbacks == []
     assert mailoutbox == []
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_the_demo_shows_opinion_groups_and_topics_without_a_worker(demo_loaded):
+    groups = OpinionGroups.objects.get(module__process__slug="what-matters-while-waiting")
+    assert groups.computed_at is not None and groups.votes_counted > 0
+    assert len(groups.summary["groups"]) >= 2
+    topics = TextTopics.objects.filter(
+        module__process__slug="what-matters-while-waiting", computed_at__isnull=False
+    )
+    assert topics.filter(module__kind="comments", texts_counted__gt=0).exists()
 
 
 def test_demo_loads_once(demo_loaded, capsys):

@@ -184,3 +184,47 @@ def test_an_account_holder_comments_and_votes_signed_in(
     assert (comment.participant, comment.channel) == (participant, "online")
     vote = StatementVote.objects.get()
     assert (vote.participant, vote.choice) == (participant, "disagree")
+
+
+def test_the_opinion_groups_read_with_a_keyboard_and_pass_axe(
+    axe_page: Page, live_server, scene: Scene
+):
+    """Two camps of voters; the task has run; a resident follows the link
+    from the statements page to the groups, whose map has a text alternative."""
+    from participai.participation.services import insights as opinion_groups
+
+    statements = [
+        contribution_services.contribution_add(
+            participant=participant_services.guest_join(pseudonym=f"Author {n}"),
+            module=scene.statements,
+            body=text,
+        )
+        for n, text in enumerate(
+            [
+                "Visits are planned by a person.",
+                "The schedule is published a week ahead.",
+                "The software may cancel a visit.",
+                "Families are not told why.",
+            ]
+        )
+    ]
+    for camp in (0, 1):
+        for n in range(6):
+            voter = participant_services.guest_join(pseudonym=f"Camp {camp} voter {n}")
+            for index, statement in enumerate(statements):
+                choice = "agree" if (index < 2) == (camp == 0) else "disagree"
+                contribution_services.statement_vote(
+                    participant=voter, statement=statement, choice=choice
+                )
+    opinion_groups.opinion_groups_compute(module_id=scene.statements.pk)
+    page = axe_page
+    page.goto(f"{live_server.url}/p/{scene.process.procurement.slug}/{scene.process.slug}/")
+    page.get_by_role("link", name="Statements to vote on").click()
+    link = page.get_by_role("link", name="See the opinion groups", exact=False)
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Opinion groups", exact=True)).to_be_visible()
+    expect(page.get_by_role("img", name="Opinion map", exact=False)).to_be_visible()
+    expect(page.get_by_role("table", name="Opinion groups and their size")).to_be_visible()
+    expect(page.get_by_role("heading", name="Where groups differ")).to_be_visible()
+    assert_accessible(page)

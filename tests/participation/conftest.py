@@ -458,3 +458,30 @@ def make_demographic_question(officer) -> Callable[..., object]:
 def age_question(open_process, make_demographic_question):
     """The open process's age-band question (options 16 to 29, 30 to 64, 65 or older)."""
     return make_demographic_question(open_process)
+
+
+# Two camps of eight voters over six statements: camp one agrees with the
+# first three and disagrees with the last three, camp two the other way round.
+CAMPS = 8
+STATEMENTS = 6
+
+
+@pytest.fixture
+def divided(statements_module, make_contribution, make_guest):
+    """Statements and voters of two clear camps; returns (statements, camps)."""
+    statements = [
+        make_contribution(statements_module, f"Statement {n}: the scheduler must …")
+        for n in range(STATEMENTS)
+    ]
+    camps: list[list] = [[], []]
+    for camp in (0, 1):
+        for _ in range(CAMPS):
+            voter = make_guest()
+            camps[camp].append(voter)
+            for index, statement in enumerate(statements):
+                first_half = index < STATEMENTS // 2
+                choice = "agree" if first_half == (camp == 0) else "disagree"
+                contribution_services.statement_vote(
+                    participant=voter, statement=statement, choice=choice
+                )
+    return statements, camps

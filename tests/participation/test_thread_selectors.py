@@ -203,3 +203,51 @@ def test_votes_in_another_module_do_not_count(
     other = module_add(actor=officer, process=open_process, kind="statements", title="More")
     assert next_statement(other, guest) is None
     assert next_statement(statements_module, guest) == statements[0]
+
+
+# --- next_statement once the opinion groups are computed -----------------------------------
+
+
+def _set_priorities(module, priorities: dict[int, float]) -> None:
+    from participai.participation.models import OpinionGroups
+
+    OpinionGroups.objects.update_or_create(
+        module=module,
+        defaults={
+            "computed_at": timezone.now(),
+            "summary": {"priorities": {str(pk): p for pk, p in priorities.items()}},
+        },
+    )
+
+
+def test_the_highest_priority_first_once_computed(statements_module, statements, guest):
+    low, high, middle = statements
+    _set_priorities(statements_module, {low.pk: 0.5, high.pk: 9.0, middle.pk: 2.0})
+    assert next_statement(statements_module, guest) == high
+    statement_vote(participant=guest, statement=high, choice="agree")
+    assert next_statement(statements_module, guest) == middle
+
+
+def test_a_statement_newer_than_the_computation_comes_first(
+    statements_module, statements, make_contribution, guest
+):
+    _set_priorities(statements_module, {s.pk: 1.0 + n for n, s in enumerate(statements)})
+    newer = make_contribution(statements_module, "Written after the last computation")
+    assert next_statement(statements_module, guest) == newer
+
+
+def test_equal_priorities_go_to_the_older_and_hidden_ones_never_show(
+    statements_module, statements, guest, moderator
+):
+    first, second, _third = statements
+    _set_priorities(statements_module, {s.pk: 3.0 for s in statements})
+    assert next_statement(statements_module, guest) == first
+    contribution_hide(actor=moderator, contribution=first, reason="Spam.")
+    assert next_statement(statements_module, guest) == second
+
+
+def test_nothing_left_once_computed(statements_module, statements, guest):
+    _set_priorities(statements_module, {s.pk: 1.0 for s in statements})
+    for statement in statements:
+        statement_vote(participant=guest, statement=statement, choice="pass")
+    assert next_statement(statements_module, guest) is None

@@ -688,3 +688,15 @@ def _who_takes_part(lead: User, process: Process, online: list[Participant]) -> 
             },
             consent=True,
         )
+
+
+def compute_insights() -> None:
+    """Compute the opinion groups and topics of every module now, so that the
+    demo shows them before any task worker has run (the votes and comments
+    loaded above have queued the same computations for after the commit)."""
+    from .services import insights
+
+    for module in Module.objects.filter(kind=ModuleKind.STATEMENTS):
+        insights.opinion_groups_compute(module_id=module.pk)
+    for module in Module.objects.filter(kind__in=insights.TOPIC_KINDS):
+        insights.topics_compute(module_id=module.pk)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import public
 from .views.public import documents as document_views
+from .views.public import opinions as opinion_views
 from .views.public import prioritisation as prioritisation_views
 from .views.public import responses as public_responses
 from .views.public import survey as survey_views
@@ -33,6 +34,7 @@ urlpatterns = [
     path("m/<int:module>/c/<int:pk>/remove/", public.remove, name="remove"),
     path("m/<int:module>/p/<int:paragraph>/", document_views.paragraph_page, name="paragraph"),
     path("m/<int:module>/diff/", document_views.diff, name="document_diff"),
+    path("m/<int:module>/opinions/", opinion_views.opinions, name="opinions"),
     path("m/<int:module>/ballot/", prioritisation_views.ballot, name="prioritisation_ballot"),
     path("m/<int:module>/survey/", survey_views.answer, name="survey_answer"),
 ]

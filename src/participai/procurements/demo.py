@@ -22,7 +22,7 @@ from participai.assessment import demo as stakes
 from participai.assessment.services import consequences as consequence_services
 from participai.engagement.services import actors as actor_services
 from participai.engagement.services import plan as plan_services
-from participai.participation.demo import load_home_care_instruments
+from participai.participation import demo as participation_demo
 from participai.participation.services import contributions as contribution_services
 from participai.participation.services import participants as participant_services
 from participai.participation.services import processes as process_services
@@ -239,6 +239,7 @@ def load() -> list[Login]:
     _traffic_signals(vilanova, staff)
     _energy_poverty(altamira, staff)
     _home_care_waiting(altamira, staff)
+    participation_demo.compute_insights()
 
     return demo_logins()
 
@@ -939,4 +940,4 @@ def _home_care_consultation(lead: User, p: Procurement) -> None:
                     statement=statement,
                     choice=choices[(index + offset) % len(choices)],
                 )
-    load_home_care_instruments(lead, p, process)
+    participation_demo.load_home_care_instruments(lead, p, process)

@@ -8,6 +8,7 @@ from .demographics import (
 )
 from .documents import DocumentParagraph, DocumentVersion
 from .events import EventKind, EventRecord
+from .insights import OpinionGroups, TextTopics
 from .notifications import Follow, Notification, NotificationKind
 from .prioritisation import (
     PrioritisationMethod,
@@ -57,6 +58,7 @@ __all__ = [
     "ModuleKind",
     "Notification",
     "NotificationKind",
+    "OpinionGroups",
     "PrioritisationMethod",
     "PriorityAllocation",
     "PriorityBallot",
@@ -71,6 +73,7 @@ __all__ = [
     "SurveyAnswer",
     "SurveyQuestion",
     "SurveyResponse",
+    "TextTopics",
     "VoteChoice",
     "WriteRequires",
 ]

@@ -18,6 +18,7 @@ from participai.core.pagination import CountedPaginator
 from participai.procurements.models import Procurement
 
 from ..models import Contribution, Module, Process, StatementVote, Support
+from .opinion_groups import statement_priorities
 from .responses import answers_for
 
 ORDERS = {
@@ -100,17 +101,35 @@ def thread_page(
 
 
 def next_statement(module: Module, participant: Participant | None) -> Contribution | None:
-    """The next visible statement ``participant`` has not voted on: the
-    least-voted first, so every statement gathers votes (the deliberation
-    issue replaces this with Pol.is's order). ``None`` when none is left."""
+    """The next visible statement ``participant`` has not voted on and did
+    not write; ``None`` when none is left.
+
+    Once the opinion groups have been computed, the highest Pol.is priority
+    first (new and divisive statements rise, those people pass on sink; see
+    ``deliberation.statements.statement_priorities``), a statement newer than
+    the computation before all others, ties to the older statement.
+    Pol.is draws at random weighted by priority; here the order is fixed, so
+    that a reload shows the same statement, and the priorities, refreshed
+    after votes arrive, spread the votes. Before any computation: the
+    least-voted first, then the oldest."""
     statements = Contribution.objects.filter(
         module=module, kind="statement", status="visible"
     ).select_related("participant")
     if participant is not None:
         voted = StatementVote.objects.filter(participant=participant).values("contribution_id")
         statements = statements.exclude(pk__in=voted).exclude(participant=participant)
-    return (
-        statements.annotate(vote_total=F("agree_count") + F("disagree_count") + F("pass_count"))
-        .order_by("vote_total", "pk")
-        .first()
-    )
+    priorities = statement_priorities(module)
+    if not priorities:
+        return (
+            statements.annotate(
+                vote_total=F("agree_count") + F("disagree_count") + F("pass_count")
+            )
+            .order_by("vote_total", "pk")
+            .first()
+        )
+    candidates = list(statements.order_by("pk").values_list("pk", flat=True))
+    if not candidates:
+        return None
+    newest = max(priorities.values(), default=0.0) + 1.0
+    chosen = max(candidates, key=lambda pk: (priorities.get(pk, newest), -pk))
+    return statements.get(pk=chosen)

@@ -42,6 +42,7 @@ from ..models import (
     VoteChoice,
 )
 from ..spam import spam_reasons
+from .insights import opinion_groups_request, topics_request
 from .moderation import flags_resolve
 
 BODY_MAX = {ContributionKind.COMMENT: 5000, ContributionKind.IDEA: 5000}
@@ -280,6 +281,7 @@ def contribution_add(
             **({"paragraph": paragraph.pk} if paragraph is not None else {}),
         },
     )
+    topics_request(module=module)
     return contribution
 
 
@@ -430,6 +432,7 @@ def statement_vote(
         organisation_id=statement.module.process.procurement.organisation_id,
         data={"participant": participant.pk, "choice": choice, "previous": previous},
     )
+    opinion_groups_request(module=statement.module)
     return vote
 
 
@@ -502,3 +505,8 @@ def contribution_remove_own(*, participant: Participant, contribution: Contribut
         organisation_id=contribution.module.process.procurement.organisation_id,
         data={"participant": participant.pk, "flags_resolved": resolved},
     )
+    if contribution.kind == ContributionKind.STATEMENT:
+        # Its column leaves the opinion groups.
+        opinion_groups_request(module=contribution.module)
+    else:
+        topics_request(module=contribution.module)

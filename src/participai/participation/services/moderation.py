@@ -23,7 +23,8 @@ from participai.core.audit import audit_record
 from participai.core.text import clean_plain
 from participai.procurements.access import Action, require
 
-from ..models import Contribution, ContributionStatus, Flag
+from ..models import Contribution, ContributionKind, ContributionStatus, Flag
+from .insights import opinion_groups_request, topics_request
 
 REASON_MAX = 500
 
@@ -85,6 +86,12 @@ def _set_status(
         organisation_id=contribution.module.process.procurement.organisation_id,
         data={"reason": reason, "flags_resolved": resolved},
     )
+    if contribution.kind == ContributionKind.STATEMENT:
+        # A hidden statement is moderated out of the opinion groups; a
+        # restored one comes back in.
+        opinion_groups_request(module=contribution.module)
+    else:
+        topics_request(module=contribution.module)
     return contribution
 
 

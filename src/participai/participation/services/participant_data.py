@@ -52,6 +52,7 @@ from ..models import (
     SurveyAnswer,
     SurveyResponse,
 )
+from .insights import opinion_groups_request, topics_request
 from .moderation import flags_resolve
 
 # What a removed participant is called in the rare places a name is shown.
@@ -414,6 +415,11 @@ def participant_delete(*, participant: Participant, close_account: bool = False)
     )
     reports_closed = flags_resolve(theirs, now=now)
     Flag.objects.filter(participant=participant).exclude(note="").update(note="")
+    survey_modules = set(
+        SurveyAnswer.objects.filter(
+            response__participant=participant, question__kind=QuestionKind.TEXT
+        ).values_list("question__module_id", flat=True)
+    )
     texts = _delete(
         SurveyAnswer.objects.filter(
             response__participant=participant, question__kind=QuestionKind.TEXT
@@ -446,6 +452,13 @@ def participant_delete(*, participant: Participant, close_account: bool = False)
             "account": None if user is None else ("closed" if close_account else "kept"),
         },
     )
+    # Their statements leave the opinion groups (their votes, anonymous,
+    # stay); their other texts leave the topics.
+    for module in Module.objects.filter(contributions__pk__in=removed_ids).distinct():
+        opinion_groups_request(module=module)
+        topics_request(module=module)
+    for module in Module.objects.filter(pk__in=survey_modules):
+        topics_request(module=module)
     if close_account:
         _close_account(user)
     return participant

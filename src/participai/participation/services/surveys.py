@@ -32,9 +32,18 @@ from participai.core.audit import audit_record
 from participai.procurements.access import Action, require
 
 from .. import surveying
-from ..models import Channel, Module, ModuleKind, SurveyAnswer, SurveyQuestion, SurveyResponse
+from ..models import (
+    Channel,
+    Module,
+    ModuleKind,
+    QuestionKind,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from ..spam import spam_reasons
 from .contributions import check_entry
+from .insights import topics_request
 from .participants import guest_join
 
 # What a question form sets; ``question_add`` and ``question_update`` take these.
@@ -382,6 +391,8 @@ def survey_answer(
             "assisted": entered_by is not None,
         },
     )
+    if SurveyQuestion.objects.filter(module=module, kind=QuestionKind.TEXT).exists():
+        topics_request(module=module)
     return response, created
 
 
