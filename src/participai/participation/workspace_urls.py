@@ -7,6 +7,7 @@ from .views import workspace as views
 from .views import workspace_demographics as demographics
 from .views import workspace_documents, workspace_events
 from .views import workspace_prioritisation as prioritisation
+from .views import workspace_report as report
 from .views.surveys_workspace import urlpatterns as survey_urls
 
 app_name = "participation_workspace"
@@ -14,8 +15,16 @@ urlpatterns = [
     path("", views.process_list, name="processes"),
     # Before "<process>/": "new" is reserved and no process may take it as its slug.
     path("new/", views.process_create, name="process_create"),
+    path("report/", report.procurement_report_page, name="report"),
+    path("report.pdf", report.procurement_report_pdf, name="report_pdf"),
+    path("report/attach/", report.procurement_report_attach, name="report_attach"),
     path("<slug:process>/", views.process_detail, name="process"),
     path("<slug:process>/edit/", views.process_edit, name="process_edit"),
+    path("<slug:process>/report/", report.process_report_page, name="process_report"),
+    path("<slug:process>/report.pdf", report.process_report_pdf, name="process_report_pdf"),
+    path(
+        "<slug:process>/report/attach/", report.process_report_attach, name="process_report_attach"
+    ),
     path("<slug:process>/modules/", views.module_add, name="module_add"),
     path("<slug:process>/publish/", views.process_publish, name="process_publish"),
     path("<slug:process>/assist/", views.assist, name="assist"),

@@ -258,6 +258,7 @@ class DocumentType(models.TextChoices):
     MONITORING_REPORT = "monitoring_report", _("Monitoring report")
     LESSONS_LEARNED = "lessons_learned", _("Lessons learned")
     MINUTES = "minutes", _("Minutes of a meeting")
+    PARTICIPATION_REPORT = "participation_report", _("Participation report")
     # Evidence that an obligation of the proportionality rules is met.
     PUBLIC_NOTICE = "public_notice", _("Public notice of the AI procurement")
     PLAIN_LANGUAGE_EXPLANATION = "plain_language_explanation", _("Plain-language explanation")

@@ -52,7 +52,7 @@ PROCESS_FIELDS = (
     "vote_requires",
 )
 # Short names the workspace's own pages use under a procurement's processes.
-RESERVED_SLUGS = frozenset({"new"})
+RESERVED_SLUGS = frozenset({"new", "report"})
 # A dot vote's budget: enough to spread, few enough to force a choice.
 DOT_BUDGET_RANGE = (1, 100)
 

@@ -44,15 +44,18 @@ def opinions(request: HttpRequest, slug: str, process: str, module: int) -> Http
             "module": item,
             "is_preview": is_preview,
             "opinions": view,
-            "map_svg": _map(view) if view is not None and view.has_groups else "",
+            "map_svg": opinion_map_svg(view),
             "module_url": module_url(item),
             "min_group": MIN_GROUP,
         },
     )
 
 
-def _map(view: OpinionView) -> str:
-    """The map's SVG, its title and description worded for this page."""
+def opinion_map_svg(view: OpinionView | None, id_prefix: str = "opinion-map") -> str:
+    """The map's SVG, its title and description worded for people; empty
+    without groups. The participation report draws it too."""
+    if view is None or not view.has_groups:
+        return ""
     groups = "; ".join(
         ngettext("group %(letter)s: %(n)s person", "group %(letter)s: %(n)s people", group.size)
         % {"letter": group.letter, "n": group.size}

@@ -1,0 +1,142 @@
+"""The participation report: what it counts, what it quotes, its PDF, and
+attaching it to the procurement's documents for the gate decision."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from participai.participation.models import ChangeKind, ResponseStatus
+from participai.participation.selectors.report import process_report, procurement_report
+from participai.participation.services import insights
+from participai.participation.services import responses as response_services
+from participai.participation.services.moderation import contribution_hide
+from participai.procurements.models import Document, DocumentType
+
+from .conftest import CAMPS, STATEMENTS
+
+
+def report_url(process, tail: str = "report/") -> str:
+    return (
+        f"/workspace/procurements/{process.procurement.slug}/participation/{process.slug}/{tail}"
+    )
+
+
+@pytest.fixture
+def said(open_process, comments_module, make_contribution, officer):
+    """Three comments, one answered as adopted and one hidden."""
+    answered = make_contribution(comments_module, "Publish the visit schedule a week ahead.")
+    make_contribution(comments_module, "Evening visits for working carers.")
+    hidden = make_contribution(comments_module, "Buy my product!")
+    response_services.response_create(
+        actor=officer,
+        process=open_process,
+        contributions=[answered],
+        status=ResponseStatus.ADOPTED,
+        change_kind=ChangeKind.REQUIREMENT,
+        target_label="Schedules are published ahead",
+        change="Schedules are published a week ahead.",
+        reason="Carers need to plan their week.",
+    )
+    return answered, hidden
+
+
+def test_counts_people_entries_channels_and_what_became_of_them(
+    open_process, comments_module, statements_module, divided, said, moderator
+):
+    _answered, hidden = said
+    contribution_hide(actor=moderator, contribution=hidden, reason="Advertising.")
+    report = process_report(open_process)
+    rows = {row.module.kind: row for row in report.modules}
+    assert rows["comments"].entries == 3
+    assert rows["statements"].entries == STATEMENTS
+    assert rows["statements"].votes == 2 * CAMPS * STATEMENTS
+    assert dict(rows["comments"].channels) == {"Online": 3}
+    # Authors of 3 comments and 6 statements, and 16 voters: all distinct guests.
+    assert report.participants == 3 + STATEMENTS + 2 * CAMPS
+    said_did = report.said_did
+    assert said_did.by_status == [("Adopted", 1)]
+    assert said_did.answered == 1
+    # The hidden comment still waits for an answer; statements count too.
+    assert said_did.unanswered == 2 + STATEMENTS
+    assert [r.contribution_total for r in said_did.responses] == [1]
+
+
+def test_opinion_groups_and_topics_come_from_the_stored_results(
+    open_process, comments_module, statements_module, divided, said
+):
+    report = process_report(open_process)
+    rows = {row.module.kind: row for row in report.modules}
+    assert rows["statements"].opinions is None  # not computed yet
+    assert rows["comments"].topics is None
+    insights.opinion_groups_compute(module_id=statements_module.pk)
+    insights.topics_compute(module_id=comments_module.pk)
+    rows = {row.module.kind: row for row in process_report(open_process).modules}
+    assert [g.size for g in rows["statements"].opinions.groups] == [CAMPS, CAMPS]
+    assert rows["comments"].topics.texts == 3
+    quoted = [q for t in rows["comments"].topics.topics for q in t.quotes]
+    assert "Publish the visit schedule a week ahead." in quoted
+
+
+def test_the_procurement_report_holds_every_process(published, open_process, make_process):
+    other = make_process(published, modules=("comments",))
+    reports = procurement_report(published)
+    assert [r.process for r in reports] == [open_process, other]
+
+
+def test_the_page_for_staff(client, officer, open_process, statements_module, divided, said):
+    insights.opinion_groups_compute(module_id=statements_module.pk)
+    client.force_login(officer)
+    html = client.get(report_url(open_process)).content.decode()
+    assert "Participation report: " + open_process.title in html
+    assert "Who took part and how" in html
+    assert f"{3 + STATEMENTS + 2 * CAMPS} people took part." in html
+    assert 'role="img"' in html  # the opinion map
+    assert "Carers need to plan their week." in html
+    assert "Attach to the documents of this stage" in html
+
+
+def test_outsiders_and_the_public_do_not_see_it(client, open_process, resident, other_org):
+    assert client.get(report_url(open_process)).status_code == 302  # to sign in
+    client.force_login(resident)
+    assert client.get(report_url(open_process)).status_code == 404
+
+
+def test_the_pdf_reads_as_the_page(client, officer, open_process, said):
+    client.force_login(officer)
+    response = client.get(report_url(open_process, "report.pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Participation report" in text
+    assert "Carers need to plan their week." in " ".join(text.split())
+
+
+def test_attaching_adds_a_document_of_the_current_stage(client, officer, open_process, said):
+    client.force_login(officer)
+    response = client.post(report_url(open_process, "report/attach/"), {"public": "1"})
+    assert response.status_code == 302
+    document = Document.objects.get(document_type=DocumentType.PARTICIPATION_REPORT)
+    assert document.procurement == open_process.procurement
+    assert document.stage == open_process.procurement.stage
+    assert document.is_public and document.extension == ".pdf"
+    assert document.size > 1000
+
+
+def test_members_who_may_not_add_documents_may_read_but_not_attach(
+    client, open_process, moderator, said
+):
+    client.force_login(moderator)
+    assert client.get(report_url(open_process)).status_code == 200
+    response = client.post(report_url(open_process, "report/attach/"))
+    assert response.status_code == 403
+    assert not Document.objects.filter(document_type=DocumentType.PARTICIPATION_REPORT).exists()
+
+
+def test_report_is_a_reserved_process_slug(published, make_process):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        make_process(published, slug="report")
