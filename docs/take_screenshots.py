@@ -76,6 +76,24 @@ def shoot(base: str) -> None:
         page.goto(consultation)
         page.get_by_role("link", name="Statements to vote on").first.click()
         page.screenshot(path=OUT / "statements.png", full_page=False)
+        page.get_by_role("link", name="See the opinion groups", exact=False).click()
+        page.get_by_role("heading", name="The opinion map").scroll_into_view_if_needed()
+        page.screenshot(path=OUT / "opinion-groups.png", full_page=False)
+        for name, link in (
+            ("survey", "A short survey about waiting"),
+            ("dot-vote", "What should change first?"),
+            ("hearing", "Hearing with carers' associations"),
+        ):
+            page.goto(consultation)
+            page.get_by_role("link", name=link).first.click()
+            page.screenshot(path=OUT / f"{name}.png", full_page=False)
+        # The draft's versions side by side: the module page's own "diff/".
+        page.goto(consultation)
+        page.get_by_role("link", name="The draft problem statement").first.click()
+        page.goto(page.url.split("?")[0].rstrip("/") + "/diff/")
+        page.screenshot(path=OUT / "document-diff.png", full_page=False)
+        page.goto(f"{consultation}responses/")
+        page.screenshot(path=OUT / "you-said-we-did.png", full_page=False)
         page.goto(f"{base}/accounts/login/")
         page.fill("#id_username", "nb-officer")
         page.fill("#id_password", "participai-demo")

@@ -16,6 +16,7 @@ rules of the process, groups under five hidden) are the real ones.
 from __future__ import annotations
 
 import datetime
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -378,6 +379,7 @@ def load_home_care_instruments(lead: User, procurement: Procurement, process: Pr
     """
     if process.procurement_id != procurement.pk:
         raise ValueError("the consultation must belong to the procurement given")
+    _statement_camps(process.modules.get(kind=ModuleKind.STATEMENTS))
     now = timezone.now()
     # The people who took part online: they are the ones who answer the
     # optional questions about who they are.
@@ -688,6 +690,31 @@ def _who_takes_part(lead: User, process: Process, online: list[Participant]) -> 
             },
             consent=True,
         )
+
+
+# How each camp of residents votes on the consultation's four statements
+# (a date within a week; video reviews; software never ranks; hire first):
+# those who want people, not software, and those who want speed whatever it
+# takes. One vote in six departs from the camp, as real votes do.
+CAMPS = (
+    ("Carer", 16, ("agree", "disagree", "agree", "agree")),
+    ("Commuter", 12, ("agree", "agree", "disagree", "disagree")),
+)
+
+
+def _statement_camps(module: Module) -> None:
+    """Two camps of residents vote on every statement, so the opinion map
+    has groups to show (votes through the service, as residents cast them)."""
+    statements = list(module.contributions.filter(kind="statement").order_by("pk"))
+    rng = random.Random(2026)  # the demo is the same every time
+    for name, size, leanings in CAMPS:
+        for n in range(1, size + 1):
+            voter = participant_services.guest_join(pseudonym=f"{name} {n}")
+            for statement, leaning in zip(statements, leanings, strict=False):
+                choice = leaning if rng.random() > 1 / 6 else rng.choice(("pass", "disagree"))
+                contribution_services.statement_vote(
+                    participant=voter, statement=statement, choice=choice
+                )
 
 
 def compute_insights() -> None:
