@@ -138,3 +138,32 @@ def test_a_moderator_hides_a_comment_and_the_thread_says_why(
         assert_accessible(reader)
     finally:
         context.close()
+
+
+def test_the_participation_report_is_read_and_attached(
+    axe_page: Page, live_server, officer, published, scene
+):
+    """From the process page to its report, which passes axe, then attached
+    to the stage's documents with one button."""
+    from participai.participation.services import insights
+    from participai.procurements.models import Document
+
+    comments = scene.modules.get(kind="comments")
+    insights.topics_compute(module_id=comments.pk)
+    login(axe_page, live_server, "officer", PASSWORD)
+    axe_page.goto(
+        f"{live_server.url}/workspace/procurements/{published.slug}/participation/{scene.slug}/"
+    )
+    axe_page.get_by_role("link", name="Participation report").click()
+    expect(
+        axe_page.get_by_role("heading", name=f"Participation report: {scene.title}", level=1)
+    ).to_be_visible()
+    expect(
+        axe_page.get_by_role("table", name="Topics, with the texts closest to each")
+    ).to_be_visible()
+    assert_accessible(axe_page)
+    axe_page.get_by_role("button", name="Attach to the documents of this stage").click()
+    expect(axe_page.get_by_text("is now a document of the stage")).to_be_visible()
+    assert Document.objects.filter(
+        procurement=published, document_type="participation_report"
+    ).exists()
