@@ -59,6 +59,7 @@ from participai.participation.models import EventKind, ModuleKind, QuestionKind
 from participai.participation.services import contributions as contribution_services
 from participai.participation.services import documents as document_services
 from participai.participation.services import events as event_services
+from participai.participation.services import insights
 from participai.participation.services import participants as participant_services
 from participai.participation.services import prioritisation as prioritisation_services
 from participai.participation.services import processes as process_services
@@ -105,6 +106,7 @@ MODULE_PATHS = {
     "/ballot": (ModuleKind.PRIORITISATION,),
     "/document": (ModuleKind.DOCUMENT_REVIEW,),
     "/event": (ModuleKind.EVENT,),
+    "/opinion-groups": (ModuleKind.STATEMENTS,),
     "/contributions": (ModuleKind.COMMENTS, ModuleKind.STATEMENTS),
 }
 
@@ -218,6 +220,12 @@ def seeded(published, officer, resident) -> dict[str, list[Any]]:
     comment = guest_writes(comments, "Keep a person on every urgent case.")
     reply = guest_writes(comments, "Agreed, and say so in the letter.", parent=comment)
     statement = guest_writes(statements, "A person reviews every decision.")
+    contribution_services.statement_vote(
+        participant=participant_services.guest_join(pseudonym="Voter"),
+        statement=statement,
+        choice="agree",
+    )
+    insights.opinion_groups_compute(module_id=statements.pk)
     KNOWN.clear()
     KNOWN.update(
         slug=[published.slug],
