@@ -51,13 +51,49 @@ def test_two_camps_make_two_groups_with_what_sets_them_apart(statements_module, 
     assert set(summary["priorities"]) == {str(s.pk) for s in statements}
 
 
-def test_the_state_is_kept_and_groups_do_not_flicker(statements_module, divided):
+def test_each_update_starts_from_the_last_state(statements_module, divided, monkeypatch):
     first = computed(statements_module)
+    seen = []
+    real = services.analyse
+
+    def spy(matrix, **kwargs):
+        seen.append(kwargs["previous"])
+        return real(matrix, **kwargs)
+
+    monkeypatch.setattr(services, "analyse", spy)
     second = computed(statements_module)
+    [previous] = seen
+    assert previous is not None and previous.to_dict() == first.state
     assert second.state["in_conversation"] == first.state["in_conversation"]
     assert [g["size"] for g in second.summary["groups"]] == [
         g["size"] for g in first.summary["groups"]
     ]
+
+
+def test_an_update_that_started_earlier_does_not_overwrite_a_later_one(statements_module, divided):
+    now = timezone.now()
+    services.opinion_groups_compute(module_id=statements_module.pk, now=now)
+    later = OpinionGroups.objects.get(module=statements_module)
+    services.opinion_groups_compute(module_id=statements_module.pk, now=now - timedelta(minutes=1))
+    kept = OpinionGroups.objects.get(module=statements_module)
+    assert kept.computed_at == later.computed_at == now
+
+
+def test_votes_saved_just_before_an_update_ask_for_one_more(
+    statements_module, divided, monkeypatch
+):
+    class Deferring:
+        supports_defer = True
+
+    monkeypatch.setattr(services, "default_task_backend", Deferring())
+    computed(statements_module)  # the votes were saved a moment ago
+    assert OpinionGroups.objects.get(module=statements_module).requested_at is not None
+    # Long after the last vote, an update asks for nothing more.
+    OpinionGroups.objects.filter(module=statements_module).update(requested_at=None)
+    services.opinion_groups_compute(
+        module_id=statements_module.pk, now=timezone.now() + timedelta(minutes=1)
+    )
+    assert OpinionGroups.objects.get(module=statements_module).requested_at is None
 
 
 def test_a_hidden_statement_leaves_the_groups_quotes(

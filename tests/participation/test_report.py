@@ -119,6 +119,7 @@ def test_attaching_adds_a_document_of_the_current_stage(client, officer, open_pr
     response = client.post(report_url(open_process, "report/attach/"), {"public": "1"})
     assert response.status_code == 302
     document = Document.objects.get(document_type=DocumentType.PARTICIPATION_REPORT)
+    assert document.created_by == officer
     assert document.procurement == open_process.procurement
     assert document.stage == open_process.procurement.stage
     assert document.is_public and document.extension == ".pdf"
@@ -140,3 +141,108 @@ def test_report_is_a_reserved_process_slug(published, make_process):
 
     with pytest.raises(ValidationError):
         make_process(published, slug="report")
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages
+    )
+
+
+@pytest.fixture
+def free_text(open_process, officer, make_guest):
+    """A survey with a free-text answer that names a person."""
+    from participai.participation.models import QuestionKind
+    from participai.participation.services import surveys as survey_services
+    from participai.participation.services.processes import module_add
+
+    survey = module_add(actor=officer, process=open_process, kind="survey", title="Survey")
+    question = survey_services.question_add(
+        actor=officer, module=survey, kind=QuestionKind.TEXT, text="What else?"
+    )
+    survey_services.survey_answer(
+        participant=make_guest(),
+        module=survey,
+        answers={question.pk: "Ann Smith at 12 Elm Road waits since March."},
+    )
+    insights.topics_compute(module_id=survey.pk)
+    return survey
+
+
+def test_a_published_copy_leaves_out_survey_free_text(client, officer, open_process, free_text):
+    client.force_login(officer)
+    staff = client.get(report_url(open_process, "report.pdf"))
+    assert "Ann Smith" in _pdf_text(staff.content)  # staff read everything
+    client.post(report_url(open_process, "report/attach/"), {"public": "1"})
+    document = Document.objects.get(document_type=DocumentType.PARTICIPATION_REPORT)
+    assert document.is_public
+    with document.file.open("rb") as handle:
+        published = _pdf_text(handle.read())
+    assert "Ann Smith" not in published
+    assert "Participation report" in published
+
+
+def test_publishing_is_not_the_default(client, officer, open_process):
+    client.force_login(officer)
+    html = client.get(report_url(open_process)).content.decode()
+    checkbox = html[html.index('id="attach-public"') - 120 : html.index('id="attach-public"') + 80]
+    assert "checked" not in checkbox
+    client.post(report_url(open_process, "report/attach/"))
+    assert not Document.objects.get(document_type=DocumentType.PARTICIPATION_REPORT).is_public
+
+
+def test_a_members_only_process_is_not_published(client, officer, published, make_process):
+    process = make_process(published, read_requires="account", modules=("comments",), publish=True)
+    client.force_login(officer)
+    response = client.post(report_url(process, "report/attach/"), {"public": "1"}, follow=True)
+    assert "attach its report without publishing it" in response.content.decode()
+    assert not Document.objects.exists()
+    # The procurement's published report leaves it out.
+    from participai.participation.selectors.report import public_version
+
+    assert process not in [r.process for r in public_version(procurement_report(published))]
+
+
+def test_every_map_of_a_procurement_report_names_its_own_title(
+    client, officer, published, make_process, open_process, divided
+):
+    import re
+
+    other = make_process(published, modules=("statements",), publish=True)
+    insights.opinion_groups_compute(module_id=open_process.modules.get(kind="statements").pk)
+    second = other.modules.get()
+    from participai.participation.services.contributions import (
+        contribution_add,
+        statement_vote,
+    )
+
+    statements = [
+        contribution_add(participant=voter, module=second, body=f"Second module statement {n}")
+        for n, voter in enumerate(divided[1][0][:3])
+    ]
+    for camp, voters in enumerate(divided[1]):
+        for voter in voters:
+            for index, statement in enumerate(statements):
+                if statement.participant_id != voter.pk:
+                    choice = "agree" if (index == 0) == (camp == 0) else "disagree"
+                    statement_vote(participant=voter, statement=statement, choice=choice)
+    insights.opinion_groups_compute(module_id=second.pk)
+    client.force_login(officer)
+    html = client.get(f"/workspace/procurements/{published.slug}/participation/report/").content
+    html = html.decode()
+    labelled = re.findall(r'<svg[^>]*aria-labelledby="([^"]+)"', html)
+    assert len(labelled) == 2
+    ids = " ".join(labelled).split()
+    assert len(ids) == len(set(ids)) == 4
+    for id_ in ids:
+        assert html.count(f'id="{id_}"') == 1
+
+
+def test_the_pdf_footer_keeps_the_title_as_written(client, officer, published, make_process):
+    process = make_process(
+        published, title="Carers' voices & the rota", modules=("comments",), publish=True
+    )
+    client.force_login(officer)
+    text = _pdf_text(client.get(report_url(process, "report.pdf")).content)
+    assert "u0027" not in text and "u0026" not in text
+    assert text.count("Carers' voices & the rota") >= 3  # title, heading and footer

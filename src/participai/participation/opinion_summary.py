@@ -13,6 +13,7 @@ Format (version 1)::
     {"version": 1, "participants": int, "clustered": int,
      "groups": [{"size", "x", "y", "representative": [
          {"statement", "direction", "share", "others_share", "seen", "significant"}]}],
+     # others_share: among the other groups of at least min_group (None if none)
      "map": [[x, y, people, group], ...],            # one row per base cluster
      "consensus": {"agree": [{"statement", "direction", "share", "seen"}], "disagree": [...]},
      "group_consensus": [{"statement", "score"}],     # every group leans to agree
@@ -35,10 +36,16 @@ GROUP_CONSENSUS_MAX = 5
 _DECIMALS = 4
 
 
-def summarise(analysis: ConversationAnalysis, *, visible: Iterable[int]) -> dict[str, Any]:
+def summarise(
+    analysis: ConversationAnalysis, *, visible: Iterable[int], min_group: int
+) -> dict[str, Any]:
     """The JSON summary of ``analysis``. ``visible`` are the statements that
     may be quoted now (group consensus is chosen among them; the other lists
-    already leave moderated-out statements out)."""
+    already leave moderated-out statements out). Groups of fewer than
+    ``min_group`` people are counted but never compared with: "the other
+    groups", agreement across groups and where groups differ are worked out
+    over the groups of at least ``min_group``, so a small group's votes do
+    not show through them."""
     matrix, groups = analysis.matrix, analysis.groups
     statement_ids = [int(pk) for pk in matrix.statement_ids.tolist()]
     column = {pk: index for index, pk in enumerate(statement_ids)}
@@ -60,16 +67,21 @@ def summarise(analysis: ConversationAnalysis, *, visible: Iterable[int]) -> dict
     if groups.k == 0:
         return summary
     counts = count_votes(matrix, groups.group_labels)
-    everyone = counts.total()
+    sizes = np.bincount(groups.group_labels[groups.group_labels >= 0], minlength=groups.k)
+    # Only groups large enough to be described are ever compared with: "the
+    # other groups" leaving a small one out, so that its votes cannot be
+    # read off a larger group's comparison.
+    described = sizes >= min_group
     for group in range(groups.k):
         representative = []
+        others = described.copy()
+        others[group] = False
         for item in analysis.representative.get(group, []):
             c = column[int(item.statement_id)]
             voted = counts.agree if item.direction == "agree" else counts.disagree
-            voted_all = everyone.agree if item.direction == "agree" else everyone.disagree
             seen_in = int(counts.seen[group, c])
-            seen_out = int(everyone.seen[0, c]) - seen_in
-            said_out = int(voted_all[0, c]) - int(voted[group, c])
+            seen_out = int(counts.seen[others, c].sum())
+            said_out = int(voted[others, c].sum())
             representative.append(
                 {
                     "statement": int(item.statement_id),
@@ -83,27 +95,15 @@ def summarise(analysis: ConversationAnalysis, *, visible: Iterable[int]) -> dict
         x, y = (float(v) for v in groups.group_centres[group][:2])
         summary["groups"].append(
             {
-                "size": int((groups.group_labels == group).sum()),
+                "size": int(sizes[group]),
                 "x": _round(x),
                 "y": _round(y),
                 "representative": representative,
             }
         )
     summary["map"] = _map(analysis)
-    summary["group_consensus"] = _group_consensus(analysis, counts, visible_columns)
-    summary["divisive"] = [
-        {
-            "statement": int(item.statement_id),
-            "spread": _round(item.spread),
-            "agree_by_group": [
-                _share(int(counts.agree[g, column[int(item.statement_id)]]), seen)
-                if (seen := int(counts.seen[g, column[int(item.statement_id)]]))
-                else None
-                for g in range(groups.k)
-            ],
-        }
-        for item in analysis.differences
-    ]
+    summary["group_consensus"] = _group_consensus(analysis, counts, visible_columns, described)
+    summary["divisive"] = _divisive(analysis, counts, column, described)
     return summary
 
 
@@ -123,23 +123,54 @@ def _consensus(analysis: ConversationAnalysis) -> dict[str, list[dict[str, Any]]
 
 
 def _group_consensus(
-    analysis: ConversationAnalysis, counts: Any, visible_columns: list[int]
+    analysis: ConversationAnalysis, counts: Any, visible_columns: list[int], described: np.ndarray
 ) -> list[dict[str, Any]]:
-    """The statements every group leans to agree with (smoothed agree share
-    above one half in each), by group-informed consensus, highest first."""
-    if not visible_columns:
+    """The statements every described group leans to agree with (smoothed
+    agree share above one half in each), by group-informed consensus over
+    those groups, highest first. Fewer than two described groups: none (a
+    small group's lean would show through)."""
+    if not visible_columns or described.sum() < 2:
         return []
     columns = np.asarray(sorted(visible_columns))
-    smoothed = (counts.agree[:, columns] + 1) / (counts.seen[:, columns] + 2)
+    agree = counts.agree[described][:, columns]
+    seen = counts.seen[described][:, columns]
+    smoothed = (agree + 1) / (seen + 2)
     every_group = (smoothed > 0.5).all(axis=0)
-    chosen = columns[every_group]
-    scores = analysis.group_informed_consensus[chosen]
-    order = chosen[np.argsort(-scores, kind="stable")][:GROUP_CONSENSUS_MAX]
+    scores = smoothed.prod(axis=0)
+    chosen = np.flatnonzero(every_group)
+    order = chosen[np.argsort(-scores[chosen], kind="stable")][:GROUP_CONSENSUS_MAX]
     ids = analysis.matrix.statement_ids
-    return [
-        {"statement": int(ids[c]), "score": _round(analysis.group_informed_consensus[c])}
-        for c in order
-    ]
+    return [{"statement": int(ids[columns[i]]), "score": _round(scores[i])} for i in order]
+
+
+def _divisive(
+    analysis: ConversationAnalysis, counts: Any, column: dict[int, int], described: np.ndarray
+) -> list[dict[str, Any]]:
+    """``analysis.differences`` measured again among described groups only:
+    the spread of their smoothed agree shares, largest first; statements
+    that only a small group sets apart are left out. Shares shown are raw,
+    ``None`` for a group that did not see the statement or is too small."""
+    if described.sum() < 2:
+        return []
+    rows = []
+    for item in analysis.differences:
+        c = column[int(item.statement_id)]
+        smoothed = (counts.agree[described, c] + 1) / (counts.seen[described, c] + 2)
+        spread = float(smoothed.max() - smoothed.min())
+        rows.append(
+            {
+                "statement": int(item.statement_id),
+                "spread": _round(spread),
+                "agree_by_group": [
+                    _share(int(counts.agree[g, c]), int(counts.seen[g, c]))
+                    if described[g] and counts.seen[g, c]
+                    else None
+                    for g in range(len(described))
+                ],
+            }
+        )
+    rows.sort(key=lambda row: -row["spread"])
+    return [row for row in rows if row["spread"] > 0]
 
 
 def _map(analysis: ConversationAnalysis) -> list[list[float | int]]:

@@ -11,7 +11,8 @@ Format (version 1)::
 
     {"version": 1, "texts": int,
      "topics": [{"label", "keywords", "count", "quotes": [ref, ...], "other": bool}],
-     "duplicates": [[ref, ref, similarity], ...]}
+     "duplicates": [[ref, ref, similarity], ...],    # the most similar, at most 50
+     "duplicate_pairs": int}                          # how many pairs in all
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def summarise(
         "texts": len(texts),
         "topics": [],
         "duplicates": [],
+        "duplicate_pairs": 0,
     }
     if not texts:
         return summary
@@ -62,10 +64,10 @@ def summarise(
         }
         for topic in find_topics(list(texts), embeddings)
     ]
+    pairs = near_duplicates(embeddings, threshold=DUPLICATE_SIMILARITY)
+    summary["duplicate_pairs"] = len(pairs)
     summary["duplicates"] = [
         [refs[i], refs[j], round(float(similarity), 4)]
-        for i, j, similarity in near_duplicates(embeddings, threshold=DUPLICATE_SIMILARITY)[
-            :DUPLICATES_MAX
-        ]
+        for i, j, similarity in pairs[:DUPLICATES_MAX]
     ]
     return summary

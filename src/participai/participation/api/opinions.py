@@ -26,7 +26,8 @@ class StatementShareOut(Schema):
     direction: str = Field(description="agree or disagree: the way the group (or everyone) leans")
     share: float = Field(description="Share of those who saw it who voted that way, 0 to 1")
     others_share: float | None = Field(
-        description="The same share among everyone outside the group; null for consensus"
+        description="The same share in the other groups of five people or more; null for "
+        "consensus, or when there is no such group"
     )
 
 

@@ -29,7 +29,8 @@ class StatementShare:
     share: float
     """Share of those who saw it in the group who voted that way (0–1)."""
     others_share: float | None = None
-    """The same share among everyone outside the group, when it compares."""
+    """The same share in the other groups large enough to be described;
+    ``None`` for consensus, or when there is no such group."""
     seen: int = 0
 
 
@@ -97,7 +98,7 @@ def opinion_groups_of(module: Module) -> OpinionView | None:
         c.pk: c
         for c in Contribution.objects.filter(
             module=module, pk__in=wanted, status=ContributionStatus.VISIBLE
-        ).select_related("participant")
+        )
     }
     clustered = int(summary.get("clustered", 0))
     groups = [

@@ -10,7 +10,7 @@ module, whatever the number of contributions.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count
 
@@ -24,6 +24,7 @@ from ..models import (
     ModuleKind,
     PriorityBallot,
     Process,
+    ReadRequires,
     Response,
     ResponseStatus,
     StatementVote,
@@ -76,7 +77,6 @@ def process_report(process: Process) -> ProcessReport:
     """The report of one process (any state; staff read it)."""
     modules = list(process.modules.order_by("position", "pk"))
     channel_labels = dict(Channel.choices)
-    people: set[int] = set()
     contributions = Counter()
     for module_id, channel, n in (
         Contribution.objects.filter(module__process=process)
@@ -99,20 +99,25 @@ def process_report(process: Process) -> ProcessReport:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    people.update(
-        Contribution.objects.filter(module__process=process).values_list(
-            "participant_id", flat=True
+    # Everyone who wrote, voted, answered or cast a ballot, counted once, in
+    # the database (a set in Python would hold one id per vote).
+    people = (
+        Contribution.objects.filter(module__process=process)
+        .order_by()
+        .values_list("participant_id")
+        .union(
+            StatementVote.objects.filter(contribution__module__process=process)
+            .order_by()
+            .values_list("participant_id"),
+            SurveyResponse.objects.filter(module__process=process)
+            .order_by()
+            .values_list("participant_id"),
+            PriorityBallot.objects.filter(module__process=process)
+            .order_by()
+            .values_list("participant_id"),
         )
+        .count()
     )
-    people.update(
-        StatementVote.objects.filter(contribution__module__process=process).values_list(
-            "participant_id", flat=True
-        )
-    )
-    for model in (SurveyResponse, PriorityBallot):
-        people.update(
-            model.objects.filter(module__process=process).values_list("participant_id", flat=True)
-        )
     reports = []
     for module in modules:
         by_channel = sorted(
@@ -137,11 +142,40 @@ def process_report(process: Process) -> ProcessReport:
         )
     return ProcessReport(
         process=process,
-        participants=len(people),
+        participants=people,
         modules=reports,
         representativeness=demographics.representativeness(process),
         said_did=_said_did(process),
     )
+
+
+def publicly_readable(process: Process) -> bool:
+    """May anyone read the process (published, no sign-in asked)?"""
+    return process.is_published and process.read_requires == ReadRequires.NONE
+
+
+def public_version(reports: list[ProcessReport]) -> list[ProcessReport]:
+    """What of ``reports`` may go out with the procurement's public
+    documents: only processes anyone may read (the others keep what was said
+    behind their sign-in, as their answers), and no quotes of survey free
+    text, which the survey promises never to show to the public."""
+    public = []
+    for report in reports:
+        if not publicly_readable(report.process):
+            continue
+        modules = [
+            replace(
+                row,
+                topics=replace(
+                    row.topics, topics=[replace(t, quotes=[]) for t in row.topics.topics]
+                ),
+            )
+            if row.topics is not None and row.module.kind == ModuleKind.SURVEY
+            else row
+            for row in report.modules
+        ]
+        public.append(replace(report, modules=modules))
+    return public
 
 
 def procurement_report(procurement: Procurement) -> list[ProcessReport]:

@@ -53,7 +53,7 @@ def topics_of(module: Module) -> TopicsView | None:
             )
             for topic in summary.get("topics", [])
         ],
-        duplicates=len(summary.get("duplicates", [])),
+        duplicates=int(summary.get("duplicate_pairs", len(summary.get("duplicates", [])))),
     )
 
 

@@ -391,7 +391,7 @@ def survey_answer(
             "assisted": entered_by is not None,
         },
     )
-    if SurveyQuestion.objects.filter(module=module, kind=QuestionKind.TEXT).exists():
+    if any(question.kind == QuestionKind.TEXT for question in questions):
         topics_request(module=module)
     return response, created
 

@@ -31,7 +31,13 @@ from participai.procurements.models import DocumentType, Procurement
 from ..models import Process
 from ..representativeness import MIN_GROUP
 from ..selectors.processes import process_of
-from ..selectors.report import ProcessReport, process_report, procurement_report
+from ..selectors.report import (
+    ProcessReport,
+    process_report,
+    procurement_report,
+    public_version,
+    publicly_readable,
+)
 from .demographics_context import panel_context
 from .public.opinions import opinion_map_svg
 
@@ -128,9 +134,14 @@ def _url(procurement: Procurement, process: Process | None, *, pdf=False, attach
     )
 
 
-def report_pdf_bytes(procurement: Procurement, process: Process | None) -> bytes:
-    """The report as a PDF (A4, black and white friendly), in the active language."""
+def report_pdf_bytes(
+    procurement: Procurement, process: Process | None, *, public: bool = False
+) -> bytes:
+    """The report as a PDF (A4, black and white friendly), in the active
+    language; with ``public``, only what may be published (``public_version``)."""
     reports = [process_report(process)] if process is not None else procurement_report(procurement)
+    if public:
+        reports = public_version(reports)
     context = _context(procurement, reports, process)
     context["title"] = _title(procurement, process)
     return render_pdf(render_to_string(TEMPLATES + "print.html", context))
@@ -172,11 +183,22 @@ def procurement_report_attach(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _attach(request: HttpRequest, procurement: Procurement, process: Process | None):
     """Add the report, as it is now, to the procurement's documents at its
-    current stage (``document_add`` checks the right and audits it)."""
+    current stage (``document_add`` checks the right and audits it). A
+    public copy holds only what may be published (``public_version``)."""
     if not can(request.user, Action.ADD_DOCUMENT, procurement):
         raise PermissionDenied(_("You may not add documents to this procurement."))
+    public = request.POST.get("public") == "1"
+    if public and process is not None and not publicly_readable(process):
+        messages.error(
+            request,
+            _(
+                "Only people who sign in may read this process: attach its report "
+                "without publishing it."
+            ),
+        )
+        return redirect(_url(procurement, process))
     now = timezone.localtime()
-    pdf = report_pdf_bytes(procurement, process)
+    pdf = report_pdf_bytes(procurement, process, public=public)
     title = _("%(title)s, %(date)s") % {
         "title": _title(procurement, process),
         "date": date_format(now, "DATE_FORMAT"),
@@ -193,7 +215,7 @@ def _attach(request: HttpRequest, procurement: Procurement, process: Process | N
             ),
             upload=io.BytesIO(pdf),
             filename=f"participation-report-{now:%Y-%m-%d}.pdf",
-            is_public=request.POST.get("public") == "1",
+            is_public=public,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

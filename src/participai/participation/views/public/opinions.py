@@ -74,4 +74,7 @@ def opinion_map_svg(view: OpinionView | None, id_prefix: str = "opinion-map") ->
         "when": date_format(localtime(view.computed_at), "DATETIME_FORMAT")
     }
     # Built by opinion_map from numbers and escaped text only.
-    return mark_safe(render_svg(view.circles, view.centres, title=title, description=description))
+    svg = render_svg(
+        view.circles, view.centres, title=title, description=description, id_prefix=id_prefix
+    )
+    return mark_safe(svg)
