@@ -77,15 +77,9 @@ def process_report(process: Process) -> ProcessReport:
     """The report of one process (any state; staff read it)."""
     modules = list(process.modules.order_by("position", "pk"))
     channel_labels = dict(Channel.choices)
+    # Entries by module and channel: contributions, survey responses, ballots.
     contributions = Counter()
-    for module_id, channel, n in (
-        Contribution.objects.filter(module__process=process)
-        .values_list("module_id", "channel")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        contributions[(module_id, channel)] += n
-    for model in (SurveyResponse, PriorityBallot):
+    for model in (Contribution, SurveyResponse, PriorityBallot):
         for module_id, channel, n in (
             model.objects.filter(module__process=process)
             .values_list("module_id", "channel")
