@@ -24,7 +24,9 @@ in the same run:
   allocations) over ``from_arrays`` + ``analyse`` in a fresh process, per vote
   and against the size of a dense float64 matrix, for each size and for the
   smallest one with four times the statements and the same votes: memory
-  grows with the votes, not with participants x statements.
+  grows with the votes, not with participants x statements. Each size also
+  has a row for a follow-up update (1 % more votes, from the first update's
+  state), the one the platform runs most often.
 - **Sentence encoder**: sentences per second embedding the real comments of
   both conversations (repeated to ``--sentences``), against a floor, the same
   model's tokenizer alone on the same sentences, and the cores it kept busy.
@@ -36,7 +38,8 @@ in under 2 s on 2 cores; at least 5 times faster than red-dwarf; memory in
 proportion to the votes); writes everything to
 ``bench/results/deliberation.json``. Exit status 1 only on an error; a missed
 target is printed, not an exit status. ``--quick`` runs tiny sizes (for the
-tests).
+tests), with one synthetic measurement in a fresh process and the others in
+the benchmark's own (the JSON says which, ``fresh_process``).
 """
 
 from __future__ import annotations
@@ -70,6 +73,14 @@ for _path in (ROOT, ROOT / "bench"):
     if str(_path) not in sys.path:
         sys.path.append(str(_path))
 
+from tests.deliberation.polis_data import (  # noqa: E402
+    CONVERSATIONS,
+    ari_against,
+    conversation,
+    moderated_out,
+    polis_groups,
+)
+
 from participai.deliberation.analysis import ConversationAnalysis, analyse  # noqa: E402
 from participai.deliberation.votes import VoteMatrix  # noqa: E402
 
@@ -84,6 +95,8 @@ MEMORY_SPREAD = 1.25
 
 SIZES = ((10_000, 1_000), (100_000, 2_000))
 QUICK_SIZES = ((400, 200), (800, 300))
+QUICK_FRESH_PROCESSES = 1
+"""Measurements of a ``--quick`` run that get a fresh process (the others run in-process)."""
 DENSITY = (0.05, 0.10)
 UPDATE_SHARE = 0.01
 """Share of the votes held back from the first update and added for the warm one."""
@@ -314,12 +327,8 @@ def run_reddwarf(
 def groups_ari(ids: np.ndarray, labels: np.ndarray, reference: dict[int, int]) -> float:
     """ARI of ``labels`` (-1: not clustered) against ``reference``, over both sides' clustered.
 
-    The tests' own measure (``tests/deliberation/test_real_conversations.py``).
+    The tests' own measure (``tests/deliberation/polis_data.py``).
     """
-    # Imported here: the test module brings pytest and pandas with it, which
-    # the processes that only time our code do not need.
-    from tests.deliberation.test_real_conversations import ari_against
-
     ari, _ = ari_against(labels, ids, reference)
     return float(ari)
 
@@ -333,20 +342,31 @@ def dense_bytes(n_participants: int, n_statements: int) -> int:
     return n_participants * n_statements * 8
 
 
-def memory_of_ours(planted: PlantedVotes) -> dict[str, Any]:
+def memory_of_ours(planted: PlantedVotes, *, follow_up: bool = False) -> dict[str, Any]:
     """Peak traced memory of ``from_arrays`` + ``analyse`` on ``planted``, per vote.
 
-    ``tracemalloc`` sees Python objects and numpy's arrays (not BLAS's own
-    work buffers); the input arrays exist before tracing starts and are not
+    With ``follow_up``, the update measured is the one the platform runs on
+    each new batch of votes: the first update is made without the held-back
+    votes (untraced), then ``from_arrays`` on all the votes and ``analyse``
+    from the first update's state are traced. ``tracemalloc`` sees Python
+    objects and numpy's arrays (not BLAS's own work buffers); the input
+    arrays, and the previous state, exist before tracing starts and are not
     counted. The build's peak is given apart, as is the vote matrix it makes.
     """
+    previous = None
+    if follow_up:
+        later = held_back(planted.n_votes)
+        first = ~later
+        previous = run_ours(
+            planted.participants[first], planted.statements[first], planted.votes[first]
+        ).state
     gc.collect()
     tracemalloc.start()
     try:
         matrix = VoteMatrix.from_arrays(planted.participants, planted.statements, planted.votes)
         _, build_peak = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
-        analyse(matrix)
+        analyse(matrix, previous=previous)
         _, analyse_peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -354,6 +374,7 @@ def memory_of_ours(planted: PlantedVotes) -> dict[str, Any]:
     peak = max(build_peak, analyse_peak)
     dense = dense_bytes(planted.n_participants, planted.n_statements)
     return {
+        "update": "follow-up" if follow_up else "first",
         "participants": planted.n_participants,
         "statements": planted.n_statements,
         "votes": matrix.n_votes,
@@ -454,6 +475,7 @@ CHILD_TASKS: dict[str, Callable[[PlantedVotes, int], dict[str, Any]]] = {
     "ours": child_ours,
     "reddwarf": child_reddwarf,
     "memory": lambda planted, runs: memory_of_ours(planted),
+    "memory_follow_up": lambda planted, runs: memory_of_ours(planted, follow_up=True),
 }
 
 
@@ -462,7 +484,8 @@ def in_child(task: str, data: Path, runs: int, timeout: float | None) -> dict[st
 
     A fresh process gives each measurement the same start (no memory left over
     from the last one, nothing cached). Raises ``subprocess.TimeoutExpired``
-    when it runs past ``timeout``, ``BenchError`` when it fails.
+    when it runs past ``timeout``, ``BenchError`` when it fails. The result
+    says ``"fresh_process": True``.
     """
     command = [sys.executable, str(Path(__file__).resolve()), "--child", task]
     command += ["--data", str(data), "--runs", str(runs)]
@@ -472,9 +495,21 @@ def in_child(task: str, data: Path, runs: int, timeout: float | None) -> dict[st
     if process.returncode != 0:
         raise BenchError(f"{task} on {data.name} failed:\n{process.stderr.strip()}")
     try:
-        return json.loads(process.stdout.strip().splitlines()[-1])
+        result = json.loads(process.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
         raise BenchError(f"{task} on {data.name} printed no result: {process.stdout!r}") from None
+    return result | {"fresh_process": True}
+
+
+def in_this_process(task: str, data: Path, runs: int) -> dict[str, Any]:
+    """Run ``task`` on the votes saved in ``data`` here, as :func:`in_child` would in a child.
+
+    For ``--quick`` runs, whose tiny matrices take far less time than a fresh
+    interpreter's imports; no timeout, and the resident-memory growth a task
+    reports is this process's (meaningless here). The result says
+    ``"fresh_process": False``.
+    """
+    return CHILD_TASKS[task](load_votes(data), runs) | {"fresh_process": False}
 
 
 def reddwarf_plan(
@@ -523,13 +558,6 @@ def reddwarf_plan(
 
 def bench_real(runs: int) -> list[dict[str, Any]]:
     """Ours against red-dwarf on each real Pol.is conversation, with ARI against Pol.is."""
-    from tests.deliberation.polis_data import (
-        CONVERSATIONS,
-        conversation,
-        moderated_out,
-        polis_groups,
-    )
-
     from participai.deliberation.polis_csv import read_polis_votes
 
     rows = []
@@ -582,15 +610,33 @@ def bench_real(runs: int) -> list[dict[str, Any]]:
 
 
 def bench_synthetic(
-    sizes: Sequence[tuple[int, int]], runs: int, workdir: Path, seed: int, timeout: float
+    sizes: Sequence[tuple[int, int]],
+    runs: int,
+    workdir: Path,
+    seed: int,
+    timeout: float,
+    *,
+    fresh_processes: int | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Ours (cold and warm) and red-dwarf on planted conversations; the memory of ours.
 
     Each size, and the smallest with four times the statements and the same
     votes per participant (for the memory), is generated once, saved in
-    ``workdir`` and measured by fresh processes.
+    ``workdir`` and measured by fresh processes; the memory of ours is
+    measured for a first update and for a follow-up one. With
+    ``fresh_processes`` set, only that many measurements (the first ones) get
+    a fresh process and the others run in this one (``--quick``).
     """
     synthetic, memory = [], []
+    spawned = 0
+
+    def measure(task: str, data: Path, task_runs: int, limit: float | None) -> dict[str, Any]:
+        nonlocal spawned
+        if fresh_processes is not None and spawned >= fresh_processes:
+            return in_this_process(task, data, task_runs)
+        spawned += 1
+        return in_child(task, data, task_runs, limit)
+
     smallest = min(sizes, key=lambda size: size[0] * size[1])
     reddwarf_base: dict[str, Any] | None = None
     available = available_memory_bytes()
@@ -602,9 +648,14 @@ def bench_synthetic(
         save_votes(planted, data)
         our_runs = runs if planted.n_votes <= LARGE_VOTES else 1
         log(f"{_size(size)}: ours, {planted.n_votes:,} votes")
-        ours = in_child("ours", data, our_runs, None)
+        ours = measure("ours", data, our_runs, None)
         log(f"{_size(size)}: memory of ours")
-        memory.append({"case": _size(size)} | in_child("memory", data, 1, None))
+        memory.append({"case": _size(size)} | measure("memory", data, 1, None))
+        log(f"{_size(size)}: memory of ours, follow-up update")
+        memory.append(
+            {"case": f"{_size(size)}, follow-up update"}
+            | measure("memory_follow_up", data, 1, None)
+        )
         row: dict[str, Any] = {
             "participants": n_participants,
             "statements": n_statements,
@@ -615,7 +666,7 @@ def bench_synthetic(
         if skip is None:
             log(f"{_size(size)}: red-dwarf")
             try:
-                theirs = in_child("reddwarf", data, 1, timeout)
+                theirs = measure("reddwarf", data, 1, timeout)
             except subprocess.TimeoutExpired:
                 theirs = {"skipped": f"did not finish within {timeout:.0f} s"}
             if size == smallest:
@@ -647,7 +698,7 @@ def bench_synthetic(
     log(f"{_size((n_participants, 4 * n_statements))} (same votes): memory of ours")
     memory.append(
         {"case": f"{_size((n_participants, 4 * n_statements))}, same votes"}
-        | in_child("memory", data, 1, None)
+        | measure("memory", data, 1, None)
     )
     data.unlink()
     return synthetic, memory
@@ -655,8 +706,6 @@ def bench_synthetic(
 
 def comment_texts() -> list[str]:
     """The comments of both real conversations, in file order (blank ones left out)."""
-    from tests.deliberation.polis_data import CONVERSATIONS, conversation
-
     from participai.deliberation.polis_csv import read_polis_comments
 
     return [
@@ -911,9 +960,11 @@ def format_report(report: dict[str, Any]) -> str:
         for row in report["synthetic"]
         if "rss_delta_bytes" in row["reddwarf"]
     ]
+    # Resident memory means something only for a measurement in a fresh process.
     our_rss = {
         _size((row["participants"], row["statements"])): row["ours"]["rss_delta_bytes"]
         for row in report["synthetic"]
+        if row["ours"].get("fresh_process", True)
     }
     table(
         "Memory of ours (tracemalloc peak of from_arrays + analyse, fresh process)",
@@ -926,7 +977,10 @@ def format_report(report: dict[str, Any]) -> str:
              _mb(our_rss[row["case"]]) if row["case"] in our_rss else "-"]
             for row in report["memory"]
         ],
-        "\n".join(reddwarf_rss),
+        "\n".join(
+            ["follow-up update: from_arrays on all the votes + analyse from the state of a "
+             "first update made without the last 1 %.", *reddwarf_rss]
+        ),
     )  # fmt: skip
     encoder = report["encoder"]
     table(
@@ -1028,7 +1082,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     sizes = QUICK_SIZES if args.quick else SIZES
     with tempfile.TemporaryDirectory(prefix="deliberation-bench-") as workdir:
         report["synthetic"], report["memory"] = bench_synthetic(
-            sizes, args.runs, Path(workdir), args.seed, args.reddwarf_timeout
+            sizes,
+            args.runs,
+            Path(workdir),
+            args.seed,
+            args.reddwarf_timeout,
+            # Quick: one fresh process keeps that path tested; the rest would
+            # spend seconds on imports each for matrices measured in a blink.
+            fresh_processes=QUICK_FRESH_PROCESSES if args.quick else None,
         )
     log("encoder")
     report["encoder"] = bench_encoder(args.sentences, args.runs)

@@ -4,7 +4,8 @@ Read from ``../shared/data/polis/`` (or ``$PARTICIPAI_POLIS_DIR``), never copied
 here; a missing directory fails the tests rather than skipping them. The
 reference groups (``group-id``) and the reference matrix are read from each
 export's ``participants-votes.csv`` with the csv module, independently of the
-package's own readers.
+package's own readers. :func:`ari_against` is the measure of agreement with
+Pol.is's groups that the tests and ``bench/deliberation_bench.py`` share.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import adjusted_rand_score
 
 ROOT = Path(__file__).resolve().parents[2]
 POLIS = Path(os.environ.get("PARTICIPAI_POLIS_DIR", ROOT.parent / "shared" / "data" / "polis"))
@@ -57,3 +59,17 @@ def moderated_out(name: str) -> list[int]:
         return [
             int(row["comment-id"]) for row in csv.DictReader(handle) if row["moderated"] == "-1"
         ]
+
+
+def ari_against(labels: np.ndarray, ids: np.ndarray, reference: dict[int, int]) -> tuple:
+    """Adjusted Rand index of ``labels`` (-1: not clustered) against ``reference``.
+
+    Computed over the participants clustered on both sides; returns the index
+    and their number.
+    """
+    ours_by_id = {int(p): int(g) for p, g in zip(ids, labels, strict=True) if g >= 0}
+    common = sorted(set(ours_by_id) & set(reference))
+    return (
+        adjusted_rand_score([reference[p] for p in common], [ours_by_id[p] for p in common]),
+        len(common),
+    )

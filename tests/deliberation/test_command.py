@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -124,3 +126,74 @@ def test_bad_comments_and_unwritable_output_are_clear_errors(tmp_path):
 def test_a_subcommand_is_required():
     with pytest.raises(CommandError, match="groups,report"):
         _run()
+
+
+def test_ids_beyond_64_bits_are_named_not_a_traceback(tmp_path):
+    votes = tmp_path / "votes.csv"
+    votes.write_text(
+        "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,0,99999999999999999999,1\n"
+    )
+    out = tmp_path / "groups.csv"
+    with pytest.raises(CommandError, match=r"votes.csv line 3: voter-id \d+ is out of range"):
+        _run("groups", str(votes), "--out", str(out))
+    assert not out.exists()
+    comments = tmp_path / "comments.csv"
+    comments.write_text("comment-id,moderated,comment-body\n18446744073709551616,0,Text\n")
+    folder = conversation(SEATTLE)
+    with pytest.raises(CommandError, match=r"comments.csv line 2: comment-id \d+ is out of range"):
+        _run("report", str(folder / "votes.csv"), str(comments))
+
+
+@pytest.mark.parametrize("seed", ["-1", "one"])
+def test_a_seed_must_be_a_non_negative_integer(tmp_path, seed):
+    folder = conversation(SEATTLE)
+    out = tmp_path / "groups.csv"
+    with pytest.raises(CommandError, match="--seed"):
+        _run("groups", str(folder / "votes.csv"), "--out", str(out), "--seed", seed)
+    with pytest.raises(CommandError, match="--seed"):
+        _run("report", str(folder / "votes.csv"), str(folder / "comments.csv"), "--seed", seed)
+    assert not out.exists()
+
+
+def test_what_the_analysis_refuses_is_a_command_error(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("the previous state does not fit")
+
+    monkeypatch.setattr(
+        "participai.participation.management.commands.deliberation.analyse", refuse
+    )
+    folder = conversation(SEATTLE)
+    with pytest.raises(CommandError, match="cannot analyse these votes: the previous state"):
+        _run("groups", str(folder / "votes.csv"), "--out", str(tmp_path / "g.csv"))
+    with pytest.raises(CommandError, match="cannot analyse these votes"):
+        _run("report", str(folder / "votes.csv"), str(folder / "comments.csv"))
+
+
+def test_the_output_may_not_be_an_input(tmp_path):
+    folder = conversation(SEATTLE)
+    votes, comments = tmp_path / "votes.csv", tmp_path / "comments.csv"
+    votes.write_bytes((folder / "votes.csv").read_bytes())
+    comments.write_bytes((folder / "comments.csv").read_bytes())
+    (tmp_path / "sub").mkdir()
+    link = tmp_path / "link.csv"
+    link.symlink_to(votes)
+    for out in (votes, tmp_path / "sub" / ".." / "comments.csv", link):
+        with pytest.raises(CommandError, match="is an input file"):
+            _run("groups", str(votes), "--out", str(out), "--comments", str(comments))
+    assert votes.read_bytes() == (folder / "votes.csv").read_bytes()
+    assert comments.read_bytes() == (folder / "comments.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "comments.csv", "link.csv", "sub", "votes.csv",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640)])
+def test_the_output_has_the_mode_of_any_new_file(tmp_path, umask, mode):
+    folder = conversation(SEATTLE)
+    out = tmp_path / "groups.csv"
+    previous = os.umask(umask)
+    try:
+        _run("groups", str(folder / "votes.csv"), "--out", str(out))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == mode

@@ -47,7 +47,14 @@ from participai.deliberation.groups import K_BUFFER, MIN_VOTES, GroupState, comp
 from participai.deliberation.polis_csv import read_polis_votes
 
 from .planted import planted
-from .polis_data import CONVERSATIONS, conversation, moderated_out, polis_groups, polis_matrix
+from .polis_data import (
+    CONVERSATIONS,
+    ari_against,
+    conversation,
+    moderated_out,
+    polis_groups,
+    polis_matrix,
+)
 
 FLOOR_POLIS = {"15-per-hour-seattle": 0.85, "football-concussions": 0.14}
 FLOOR_POLIS_WITH_HISTORY = {"15-per-hour-seattle": 0.85, "football-concussions": 0.55}
@@ -120,16 +127,6 @@ def reddwarf(name: str) -> RedDwarf:
         repness=repness,
         consensus=consensus,
         group_aware_consensus=consensus_stats["group-aware-consensus"].to_numpy(),
-    )
-
-
-def ari_against(labels: np.ndarray, ids: np.ndarray, reference: dict[int, int]) -> tuple:
-    """ARI over the participants clustered on both sides, and their number."""
-    ours_by_id = {int(p): int(g) for p, g in zip(ids, labels, strict=True) if g >= 0}
-    common = sorted(set(ours_by_id) & set(reference))
-    return (
-        adjusted_rand_score([reference[p] for p in common], [ours_by_id[p] for p in common]),
-        len(common),
     )
 
 

@@ -89,6 +89,31 @@ def test_representative_statements_by_hand(two_groups):
     assert second.significant and not second.best_agree
 
 
+def test_a_statement_significant_at_90_but_not_95_percent_is_representative():
+    # Statement 0 splits the groups; on statement 1, 7 of group 0's 10 agree
+    # (3 disagree) and all of group 1 disagrees.
+    group_0 = [[1, 1 if i < 7 else -1] for i in range(10)]
+    group_1 = [[-1, -1] for _ in range(10)]
+    chosen = representative_statements(VoteMatrix.from_dense(group_0 + group_1), LABELS)
+    first, second = chosen[0]
+    assert (first.statement_id, first.best_agree) == (0, True)
+    assert (second.statement_id, second.direction, second.n_success, second.n_trials) == (
+        1,
+        "agree",
+        7,
+        10,
+    )
+    # 2 sqrt(11) (8/11 - 1/2) = 1.51: above the 90 % critical value (1.2816),
+    # below the 95 % one (1.645); the test against the rest passes easily.
+    p_test = 2 * math.sqrt(11) * (8 / 11 - 0.5)
+    assert 1.2816 < p_test < 1.645
+    assert second.p_test == pytest.approx(p_test)
+    # Group 8/11 against rest 1/11, pooled 9/22.
+    rat = (7 / 11) / math.sqrt((9 / 22) * (13 / 22) * (2 / 11))
+    assert second.repness_test == pytest.approx(rat)
+    assert second.significant and not second.best_agree
+
+
 def test_a_moderated_out_statement_is_never_representative(two_groups):
     kept = representative_statements(two_groups, LABELS)
     assert 3 in {s.statement_id for s in kept[0]}

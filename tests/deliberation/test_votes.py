@@ -56,6 +56,23 @@ def test_from_arrays_matches_from_votes():
     np.testing.assert_array_equal(by_arrays.to_dense(), expected[rows][:, columns])
 
 
+def test_from_arrays_keeps_string_ids_whole_whatever_the_array_width():
+    matrix = VoteMatrix.from_arrays(
+        np.array(["ana", "bo"]), np.array(["s1", "s2"]), np.array([1, -1])
+    )
+    assert matrix.participant_ids.dtype == object
+    assert matrix.statement_ids.dtype == object
+    # A longer id compared with them is not cut to the array's three characters.
+    assert matrix.participant_index("anatole") is None
+    assert matrix.statement_mask(["s10"]).tolist() == [False, False]
+    assert (
+        VoteMatrix.from_arrays(
+            np.array([b"p1"]), np.array([b"s1"]), np.array([1])
+        ).participant_ids.dtype
+        == object
+    )
+
+
 def test_storage_grows_with_votes_not_with_participants_times_statements():
     ids = np.array([0, 999_999, 500_000])
     matrix = VoteMatrix.from_arrays(ids, ids[::-1], np.array([1, -1, 0]))
@@ -80,6 +97,7 @@ def test_lookups():
     assert matrix.participant_index(99) is None
     # A statement moderated out before anyone voted has no column: ignored.
     assert matrix.statement_mask([2, 42]).tolist() == [False, True]
+    assert matrix.statement_mask([2**64, 1]).tolist() == [True, False]
     assert matrix.statement_mask([]).tolist() == [False, False]
 
 
@@ -94,6 +112,8 @@ def test_lookups():
         ([(1, 1, 1), ("a", 1, 1)], "participant ids mix integers and strings"),
         ([(1, 2.5, 1)], "statement id 2.5 is neither an integer nor a string"),
         ([(None, 1, 1)], "participant id None is neither an integer nor a string"),
+        ([(1, 1, 1), (2**63, 1, 1)], "participant id 9223372036854775808 is out of range"),
+        ([(1, -(2**63) - 1, 1)], "statement id -9223372036854775809 is out of range"),
     ],
 )
 def test_bad_votes_are_refused_with_the_reason(votes, message):
@@ -152,6 +172,18 @@ def test_polis_votes_header_only_is_an_empty_conversation(tmp_path):
         (VOTES_HEADER + "1,x,zero,7,1\n", "votes.csv line 2: comment-id 'zero' is not an integer"),
         (VOTES_HEADER + "1,x,0,7\n", "votes.csv line 2: vote is missing"),
         (VOTES_HEADER + ",x,0,7,1\n", "votes.csv line 2: timestamp '' is not an integer"),
+        (
+            VOTES_HEADER + "1,x,0,7,1\n2,x,0,99999999999999999999,1\n",
+            "votes.csv line 3: voter-id 99999999999999999999 is out of range",
+        ),
+        (
+            VOTES_HEADER + "1,x,-9223372036854775809,7,1\n",
+            "votes.csv line 2: comment-id -9223372036854775809 is out of range",
+        ),
+        (
+            VOTES_HEADER + "9223372036854775808,x,0,7,1\n",
+            "votes.csv line 2: timestamp 9223372036854775808 is out of range",
+        ),
     ],
 )
 def test_bad_polis_votes_name_the_line(tmp_path, content, message):
@@ -186,6 +218,10 @@ def test_polis_comments(tmp_path):
         (
             COMMENTS_HEADER + "1,x,4,9,0,0,0,A\n1,x,4,9,0,0,0,B\n",
             "comments.csv line 3: comment-id 4 repeated",
+        ),
+        (
+            COMMENTS_HEADER + "1,x,18446744073709551616,9,0,0,0,A\n",
+            "comments.csv line 2: comment-id 18446744073709551616 is out of range",
         ),
     ],
 )

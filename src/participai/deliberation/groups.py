@@ -416,17 +416,20 @@ def _add_distal(points: np.ndarray, centres: np.ndarray, k: int) -> np.ndarray:
     """Complete ``centres`` to ``k`` with the point farthest from any centre, one at a time.
 
     Pol.is grows a previous clustering the same way when new participants
-    arrive: each new centre is the most distal point.
+    arrive: each new centre is the most distal point. The distance to the
+    nearest centre is kept as a running minimum, one centre at a time: a
+    (points x centres) array would take a hundred times the memory of the
+    points, far more than the rest of an update.
     """
-    centres = list(centres)
-    nearest = np.min(
-        np.linalg.norm(points[:, None, :] - np.asarray(centres)[None], axis=2), axis=1
-    )
-    while len(centres) < k:
-        far = int(np.argmax(nearest))
-        centres.append(points[far])
-        nearest = np.minimum(nearest, np.linalg.norm(points - points[far], axis=1))
-    return np.asarray(centres)
+    chosen = [np.asarray(centre, dtype=float) for centre in centres]
+    nearest = np.full(len(points), np.inf)
+    for centre in chosen:
+        np.minimum(nearest, np.linalg.norm(points - centre, axis=1), out=nearest)
+    while len(chosen) < k:
+        far = points[int(np.argmax(nearest))]
+        chosen.append(far)
+        np.minimum(nearest, np.linalg.norm(points - far, axis=1), out=nearest)
+    return np.asarray(chosen).reshape(-1, points.shape[1])
 
 
 def _kmeans(points: np.ndarray, init: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -575,7 +578,7 @@ def _ids_like(values: list[Any], ids: np.ndarray, kind: str) -> np.ndarray:
     """Ids from a saved state, as an array comparable with this matrix's ids."""
     try:
         return np.asarray(values, dtype=ids.dtype)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(
             f"the previous state's {kind} ids are not of the same kind as this conversation's"
         ) from None

@@ -29,6 +29,8 @@ from participai.deliberation.votes import VoteMatrix
 VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
 COMMENT_COLUMNS = ("comment-id", "comment-body")
 
+INT64_MIN, INT64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
+
 # comments.csv "moderated": -1 moderated out, 0 not yet moderated, 1 accepted.
 MODERATED_OUT = -1
 
@@ -50,8 +52,8 @@ def read_polis_votes(path: str | Path) -> VoteMatrix:
     """The vote matrix of a Pol.is ``votes.csv`` (latest vote per cell wins).
 
     Raises ``ValueError`` naming the file and line when a required column is
-    missing or a value is not an integer (vote: -1, 0 or 1); ``OSError`` when
-    the file cannot be read.
+    missing or a value is not an integer that fits in 64 bits (vote: -1, 0 or
+    1); ``OSError`` when the file cannot be read.
     """
     path = Path(path)
     timestamps: list[int] = []
@@ -83,8 +85,9 @@ def read_polis_comments(path: str | Path) -> list[PolisComment]:
     """The statements of a Pol.is ``comments.csv``, in file order.
 
     ``moderated`` defaults to 0 when the column is absent. Raises ``ValueError``
-    naming the line on a missing column, a non-integer id, a moderation value
-    outside {-1, 0, 1} or a statement listed twice.
+    naming the line on a missing column, an id that is not an integer fitting
+    in 64 bits, a moderation value outside {-1, 0, 1} or a statement listed
+    twice.
     """
     path = Path(path)
     comments: list[PolisComment] = []
@@ -124,6 +127,13 @@ def _integer(row: dict[str, str | None], column: str, path: Path, line: int) -> 
     if raw is None:
         raise ValueError(f"{path.name} line {line}: {column} is missing")
     try:
-        return int(raw.strip())
+        value = int(raw.strip())
     except ValueError:
         raise ValueError(f"{path.name} line {line}: {column} {raw!r} is not an integer") from None
+    # Ids and timestamps are held as 64-bit integers.
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(
+            f"{path.name} line {line}: {column} {value} is out of range "
+            f"({INT64_MIN} to {INT64_MAX})"
+        )
+    return value

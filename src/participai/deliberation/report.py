@@ -2,20 +2,31 @@
 
 Groups are named with letters (A, B, ...) as on Pol.is's report pages; shares
 are the raw share of those who saw the statement (``12 of 20``), so a reader
-can check them against the votes.
+can check them against the votes. Statement texts come from participants and
+are printed without control characters.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from participai.deliberation.analysis import ConversationAnalysis
-from participai.deliberation.groups import MIN_VOTES
+from participai.deliberation.groups import GREEDY_PARTICIPANTS, MIN_VOTES
 
 NEXT_SHOWN = 5
+
+# C0 and C1 control characters (DEL included): in a terminal they could move
+# the cursor, recolour or rewrite what the report shows.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: Any) -> str:
+    """``text`` on one line: whitespace runs become one space, control characters go."""
+    return " ".join(_CONTROL.sub("", " ".join(str(text).split())).split())
 
 
 def group_name(group: int) -> str:
@@ -27,27 +38,40 @@ def format_report(analysis: ConversationAnalysis, texts: Mapping[Any, str]) -> s
     """The report: summary, groups and their representative statements,
     consensus, where groups differ, and the statements shown next.
 
-    ``texts`` maps statement ids to their text; a statement without text is
-    shown by its id alone.
+    ``texts`` maps statement ids to their text, shown on one line without
+    control characters (:func:`printable`); a statement without text is shown
+    by its id alone.
     """
     matrix, groups = analysis.matrix, analysis.groups
     n_moderated = int(matrix.statement_mask(analysis.moderated_out).sum())
 
     def statement(statement_id: Any) -> str:
-        text = " ".join(str(texts.get(statement_id, "")).split())
+        text = printable(texts.get(statement_id, ""))
         return f"#{statement_id} {text}" if text else f"#{statement_id} (no text)"
 
     def share(n_success: int, n_trials: int) -> str:
         percent = round(100 * n_success / n_trials) if n_trials else 0
         return f"{percent}% ({n_success} of {n_trials})"
 
+    # Who is clustered: those with enough votes, and those added with fewer
+    # (to reach GREEDY_PARTICIPANTS, or because they were clustered before).
+    threshold = min(MIN_VOTES, matrix.n_statements)
+    counts = matrix.votes_per_participant()
+    clustered = int(groups.in_conversation.sum())
+    qualified = int((groups.in_conversation & (counts >= threshold) & (counts > 0)).sum())
+    if clustered == qualified:
+        who = f"(at least {threshold} votes)"
+    else:
+        who = (
+            f"({qualified} with at least {threshold} votes, {clustered - qualified} with "
+            f"fewer: added to reach {GREEDY_PARTICIPANTS} or clustered in an earlier update)"
+        )
     lines = [
         "Conversation",
         f"  Participants: {matrix.n_participants}",
         f"  Statements: {matrix.n_statements} ({n_moderated} moderated out)",
         f"  Votes: {matrix.n_votes}",
-        f"  Clustered participants: {int(groups.in_conversation.sum())} "
-        f"(at least {min(MIN_VOTES, matrix.n_statements)} votes)",
+        f"  Clustered participants: {clustered} {who}",
         f"  Opinion groups: {groups.k}",
     ]
     sizes = np.bincount(groups.group_labels[groups.group_labels >= 0], minlength=groups.k)

@@ -27,6 +27,7 @@ AGREE = 1
 DISAGREE = -1
 PASS = 0
 VOTE_VALUES = frozenset({AGREE, DISAGREE, PASS})
+_INT64_MIN, _INT64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,8 +61,9 @@ class VoteMatrix:
 
         A vote is 1 (agree), -1 (disagree) or 0 (pass). When a participant
         voted more than once on a statement, the last triple wins (list votes
-        in the order they were cast). Ids are all integers or all strings, per
-        kind; anything else raises ``ValueError`` naming the offending triple.
+        in the order they were cast). Ids are all integers (64-bit) or all
+        strings, per kind; anything else raises ``ValueError`` naming the
+        offending triple or id.
         """
         participants: list[Any] = []
         statements: list[Any] = []
@@ -95,10 +97,14 @@ class VoteMatrix:
         """Build the matrix from three parallel 1-D arrays, one entry per vote cast.
 
         The vectorised form of :meth:`from_votes` (same rules: last vote wins,
-        votes in {-1, 0, 1}); ids must be integer or string arrays.
+        votes in {-1, 0, 1}); ids must be integer or string arrays. String ids
+        are kept as an object array of Python strings, whatever their width.
         """
-        participant_ids = np.asarray(participant_ids)
-        statement_ids = np.asarray(statement_ids)
+        # Fixed-width string arrays become object arrays, as from_votes makes
+        # them: a "<U3" array would cut a longer id compared with it to three
+        # characters (an id saved in a group state, say).
+        participant_ids = _ids_of_any_length(np.asarray(participant_ids))
+        statement_ids = _ids_of_any_length(np.asarray(statement_ids))
         votes = np.asarray(votes)
         if not (participant_ids.ndim == statement_ids.ndim == votes.ndim == 1):
             raise ValueError("participant ids, statement ids and votes must be 1-D arrays")
@@ -214,10 +220,19 @@ class VoteMatrix:
     def statement_mask(self, statement_ids: Iterable[Any]) -> np.ndarray:
         """Boolean mask over columns for the given statement ids (unknown ids ignored).
 
-        Unknown ids are ignored because a statement can be moderated out before
-        anyone votes on it; it then has no column.
+        Unknown ids (an integer beyond the ids' range included) are ignored
+        because a statement can be moderated out before anyone votes on it; it
+        then has no column.
         """
         wanted = list(statement_ids)
+        if self.statement_ids.dtype.kind in "iu":
+            # An integer too large for the ids' type cannot name a column either.
+            bounds = np.iinfo(self.statement_ids.dtype)
+            wanted = [
+                value
+                for value in wanted
+                if not (isinstance(value, Integral) and not bounds.min <= value <= bounds.max)
+            ]
         if not wanted:
             return np.zeros(self.n_statements, dtype=bool)
         return np.isin(self.statement_ids, np.asarray(wanted, dtype=self.statement_ids.dtype))
@@ -250,13 +265,23 @@ def _is_vote(value: Any) -> bool:
 def _id_array(ids: list[Any], kind: str) -> np.ndarray:
     """An id array of one kind: all integers (int64) or all strings."""
     if all(isinstance(value, Integral) and not isinstance(value, bool) for value in ids):
-        return np.asarray(ids, dtype=np.int64)
+        try:
+            return np.asarray(ids, dtype=np.int64)
+        except OverflowError:
+            value = next(value for value in ids if not _INT64_MIN <= value <= _INT64_MAX)
+            raise ValueError(
+                f"{kind} id {value} is out of range (ids are 64-bit integers)"
+            ) from None
     if all(isinstance(value, str) for value in ids):
         return np.asarray(ids, dtype=object)
     for value in ids:
         if isinstance(value, bool) or not isinstance(value, (str, Integral)):
             raise ValueError(f"{kind} id {value!r} is neither an integer nor a string")
     raise ValueError(f"{kind} ids mix integers and strings; use one kind")
+
+
+def _ids_of_any_length(ids: np.ndarray) -> np.ndarray:
+    return ids.astype(object) if ids.dtype.kind in "US" else ids
 
 
 def _unique(ids: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
