@@ -1,4 +1,9 @@
-"""How the public pages reach a participation process and its modules.
+"""How the pages reach a participation process and its modules.
+
+Staff pages first reach the procurement through
+``procurements.access.access_procurement`` (which checks membership and the
+right); :func:`staff_process` and :func:`staff_module` then find the process
+and module within it, or a 404.
 
 A process is shown when it and its procurement are published; members of the
 procurement's organisation also see it unpublished, as a preview (as the
@@ -12,6 +17,7 @@ from django.http import Http404
 
 from participai.accounts.models import User
 from participai.procurements.access import access_public_procurement, is_member
+from participai.procurements.models import Procurement
 
 from .models import Module, Process
 
@@ -50,3 +56,30 @@ def access_public_module(
         raise Http404("No such module.")
     module.process = process
     return module, is_preview
+
+
+def staff_process(procurement: Procurement, slug: str) -> Process:
+    """The process ``slug`` (draft or published) of ``procurement``, which
+    the caller has already reached through ``access_procurement``; 404 if
+    it has none of that name. Procurement, organisation and plan activity
+    come loaded."""
+    process = (
+        Process.objects.select_related("procurement__organisation", "activity")
+        .filter(procurement=procurement, slug=slug)
+        .first()
+    )
+    if process is None:
+        raise Http404("No such process in this procurement.")
+    return process
+
+
+def staff_module(procurement: Procurement, slug: str, module_id: int, kind: str) -> Module:
+    """Module ``module_id`` of kind ``kind`` in the process ``slug`` of
+    ``procurement`` (see :func:`staff_process`), with ``module.process``
+    loaded; 404 when the process has no such module of that kind."""
+    process = staff_process(procurement, slug)
+    module = Module.objects.filter(process=process, pk=module_id, kind=kind).first()
+    if module is None:
+        raise Http404("No such module of that kind in this process.")
+    module.process = process
+    return module

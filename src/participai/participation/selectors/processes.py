@@ -48,15 +48,6 @@ def staff_processes(procurement: Procurement) -> QuerySet[Process]:
     )
 
 
-def process_of(procurement: Procurement, slug: str) -> Process | None:
-    """The procurement's process ``slug`` (draft or published), or ``None``."""
-    return (
-        Process.objects.select_related("procurement__organisation", "activity")
-        .filter(procurement=procurement, slug=slug)
-        .first()
-    )
-
-
 @dataclass(frozen=True)
 class ModuleRow:
     module: Module

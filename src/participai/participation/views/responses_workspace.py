@@ -24,22 +24,15 @@ from participai.core.forms import add_service_errors
 from participai.procurements.access import Action, access_procurement, can
 from participai.procurements.models import Procurement
 
+from ..access import staff_process
 from ..forms.responses import PickForm, ResponseForm
 from ..models import ContributionStatus, Process, Response
-from ..selectors import processes as process_selectors
 from ..selectors import responses as selectors
 from ..services import responses as services
 
 TEMPLATES = "participation/workspace/"
 # Existing answers offered on the picking page to add contributions to.
 RECENT_ANSWERS = 50
-
-
-def _process(procurement: Procurement, slug: str) -> Process:
-    process = process_selectors.process_of(procurement, slug)
-    if process is None:
-        raise Http404("No such process in this procurement.")
-    return process
 
 
 def _url(process: Process, name: str, **kwargs: int) -> str:
@@ -58,7 +51,7 @@ def _ids(values: list[str]) -> list[int]:
 def responses_list(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     """The process's answers, newest first, a page at a time."""
     procurement = access_procurement(request.user, slug)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     page = selectors.process_responses(item, page_number=request.GET.get("page", 1))
     return render(
         request,
@@ -81,7 +74,7 @@ def responses_pick(request: HttpRequest, slug: str, process: str) -> HttpRespons
     """The process's visible contributions to tick and answer together:
     narrowed by part, by "not answered yet" and by words, 50 a page."""
     procurement = access_procurement(request.user, slug, action=Action.MANAGE_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     modules = list(item.modules.order_by("position", "pk"))
     form = PickForm(request.GET, modules=modules)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -142,7 +135,7 @@ def response_create(request: HttpRequest, slug: str, process: str) -> HttpRespon
     """Answer the contributions ticked on the picking page (``?c=`` ids);
     with ``?into=<answer>``, add them to that answer instead."""
     procurement = access_procurement(request.user, slug, action=Action.MANAGE_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     if request.method == "POST":
         form = ResponseForm(request.POST, procurement=procurement, process=item)
         candidates = _ids(request.POST.getlist("shown")) or sorted(form.chosen_ids())
@@ -181,7 +174,7 @@ def response_edit(request: HttpRequest, slug: str, process: str, pk: int) -> Htt
     """Change an answer: its words, status, decision, target, and the
     contributions it answers (``?c=`` ids come ticked, to add them)."""
     procurement = access_procurement(request.user, slug, action=Action.MANAGE_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     answer = selectors.response_of(item, pk)
     if answer is None:
         raise Http404("No such answer in this process.")

@@ -33,9 +33,9 @@ from participai.procurements.access import Action, access_procurement, can
 from participai.procurements.models import Procurement
 
 from .. import surveying
+from ..access import staff_module
 from ..forms.surveys import QuestionForm, SurveyAssistForm
 from ..models import Channel, Module, ModuleKind, Process, SurveyQuestion
-from ..selectors import processes as process_selectors
 from ..selectors import surveys as selectors
 from ..services import surveys as services
 
@@ -58,14 +58,8 @@ def _survey(
     """The procurement (``action`` checked: 404 for non-members, 403 without
     the right), its process and the survey module, else 404."""
     procurement = access_procurement(request.user, slug, action=action)
-    item = process_selectors.process_of(procurement, process)
-    if item is None:
-        raise Http404("No such process in this procurement.")
-    module = Module.objects.filter(process=item, pk=module_id, kind=ModuleKind.SURVEY).first()
-    if module is None:
-        raise Http404("No such survey in this process.")
-    module.process = item
-    return procurement, item, module
+    module = staff_module(procurement, process, module_id, ModuleKind.SURVEY)
+    return procurement, module.process, module
 
 
 def _url(name: str, procurement: Procurement, process: Process, module: Module, *args) -> str:

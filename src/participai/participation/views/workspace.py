@@ -28,6 +28,7 @@ from participai.core.forms import add_service_errors
 from participai.procurements.access import Action, access_procurement, can
 from participai.procurements.models import Procurement
 
+from ..access import staff_process
 from ..forms.workspace import AssistForm, ModuleForm, ProcessForm
 from ..models import Module, ModuleKind, Process
 from ..selectors import processes as selectors
@@ -63,13 +64,6 @@ OWN_ASSIST_KINDS = frozenset({ModuleKind.DOCUMENT_REVIEW})
 # Survey: questions set up, answers entered and the questionnaire printed on its own pages.
 SETUP_URL_NAMES[ModuleKind.SURVEY] = "participation_workspace:survey_setup"
 PAPER_FORMS[ModuleKind.SURVEY] = survey_print
-
-
-def _process(procurement: Procurement, slug: str) -> Process:
-    process = selectors.process_of(procurement, slug)
-    if process is None:
-        raise Http404("No such process in this procurement.")
-    return process
 
 
 def _process_url(process: Process, namespace: str = "participation_workspace") -> str:
@@ -134,7 +128,7 @@ def process_create(request: HttpRequest, slug: str) -> HttpResponse:
 def process_edit(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     """Change a process (draft or published); only the fields changed are sent."""
     procurement = access_procurement(request.user, slug, action=Action.MANAGE_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     initial = {name: getattr(item, name) for name in services.PROCESS_FIELDS}
     if request.method != "POST":
         form = ProcessForm(initial=initial, procurement=procurement)
@@ -201,7 +195,7 @@ def process_detail(request: HttpRequest, slug: str, process: str) -> HttpRespons
     """A process as staff see it: its fields, its modules and their state,
     and for those who manage it the module form and the publish button."""
     procurement = access_procurement(request.user, slug)
-    return _detail_page(request, procurement, _process(procurement, process), None)
+    return _detail_page(request, procurement, staff_process(procurement, process), None)
 
 
 @login_required
@@ -210,7 +204,7 @@ def module_add(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     """Add a module of a kind the process's stage takes; a bad POST re-renders
     the process page with the form's errors, status 400, and adds nothing."""
     procurement = access_procurement(request.user, slug, action=Action.MANAGE_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     form = ModuleForm(request.POST, kinds=selectors.addable_kinds(item))
     if form.is_valid():
         try:
@@ -228,7 +222,7 @@ def module_add(request: HttpRequest, slug: str, process: str) -> HttpResponse:
 def process_publish(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     """Show the process to the public; a refusal comes back as a message."""
     procurement = access_procurement(request.user, slug, action=Action.MANAGE_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     try:
         services.process_publish(actor=request.user, process=item)
     except ValidationError as error:
@@ -250,7 +244,7 @@ def assist(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     channel chosen and the other fields empty, ready for the next form.
     """
     procurement = access_procurement(request.user, slug, action=Action.ASSIST_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     modules = [m for m in selectors.written_modules(item) if m.kind not in OWN_ASSIST_KINDS]
     status = 200
     if request.method == "POST":
@@ -320,7 +314,7 @@ def module_print(request: HttpRequest, slug: str, process: str, module_id: int) 
     library desk or a meeting and type in later through assisted entry.
     ``?where=`` fills in where to hand it back."""
     procurement = access_procurement(request.user, slug)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     module = Module.objects.filter(process=item, pk=module_id).first()
     if module is not None and module.kind in PAPER_FORMS:
         return PAPER_FORMS[module.kind](request, procurement, item, module)

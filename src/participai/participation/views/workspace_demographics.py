@@ -24,21 +24,14 @@ from participai.core.forms import add_service_errors
 from participai.procurements.access import Action, access_procurement, can
 from participai.procurements.models import Procurement
 
+from ..access import staff_process
 from ..forms.demographics import DemographicQuestionForm, options_text
 from ..models import DemographicQuestion, Process
 from ..selectors import demographics as selectors
-from ..selectors.processes import process_of
 from ..services import demographics as services
 from .demographics_context import panel_context
 
 TEMPLATES = "participation/workspace/"
-
-
-def _process(procurement: Procurement, slug: str) -> Process:
-    process = process_of(procurement, slug)
-    if process is None:
-        raise Http404("No such process in this procurement.")
-    return process
 
 
 def _question(process: Process, question_id: int) -> DemographicQuestion:
@@ -91,7 +84,7 @@ def demographics(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     """The process's demographic questions, the form to add one, and who
     took part against the population."""
     procurement = access_procurement(request.user, slug)
-    return _page(request, procurement, _process(procurement, process))
+    return _page(request, procurement, staff_process(procurement, process))
 
 
 @login_required
@@ -99,7 +92,7 @@ def demographics(request: HttpRequest, slug: str, process: str) -> HttpResponse:
 def question_add(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     """Add a question; a bad POST re-renders the page with the errors (400)."""
     procurement = access_procurement(request.user, slug, action=Action.MANAGE_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     form = DemographicQuestionForm(request.POST)
     if form.is_valid():
         try:
@@ -117,7 +110,7 @@ def question_add(request: HttpRequest, slug: str, process: str) -> HttpResponse:
 def question_edit(request: HttpRequest, slug: str, process: str, question_id: int) -> HttpResponse:
     """Change a question; once answered, only its population shares and their source."""
     procurement = access_procurement(request.user, slug, action=Action.MANAGE_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     question = _question(item, question_id)
     initial = {
         "kind": question.kind,
@@ -160,7 +153,7 @@ def question_remove(
 ) -> HttpResponse:
     """Stop asking a question, after a page saying how many answers go with it."""
     procurement = access_procurement(request.user, slug, action=Action.MANAGE_PARTICIPATION)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     question = _question(item, question_id)
     if request.method == "POST":
         deleted = services.question_remove(actor=request.user, question=question)

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +27,10 @@ from participai.core.forms import add_service_errors
 from participai.procurements.access import Action, access_procurement, can
 from participai.procurements.models import Procurement
 
+from ..access import staff_module
 from ..forms.documents import DocumentAssistForm, VersionForm
 from ..models import Module, ModuleKind, Process
 from ..selectors import documents as selectors
-from ..selectors.processes import process_of
 from ..services import contributions as contribution_services
 from ..services import documents as services
 from ..services import participants as participant_services
@@ -40,18 +40,8 @@ PRINT_LINES_PER_PARAGRAPH = 3
 
 
 def _document_module(procurement: Procurement, process_slug: str, module_id: int) -> Module:
-    """The document-review module ``module_id`` of the procurement's process
-    (with ``module.process`` and its procurement loaded), or a 404."""
-    process = process_of(procurement, process_slug)
-    if process is None:
-        raise Http404("No such process in this procurement.")
-    module = Module.objects.filter(
-        process=process, pk=module_id, kind=ModuleKind.DOCUMENT_REVIEW
-    ).first()
-    if module is None:
-        raise Http404("No such document review in this process.")
-    module.process = process
-    return module
+    """The document-review module ``module_id`` of the procurement's process, or a 404."""
+    return staff_module(procurement, process_slug, module_id, ModuleKind.DOCUMENT_REVIEW)
 
 
 def _url(name: str, module: Module, query: dict[str, str] | None = None) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,24 +26,16 @@ from participai.core.forms import add_service_errors
 from participai.procurements.access import Action, access_procurement, require
 from participai.procurements.models import Procurement
 
+from ..access import staff_module
 from ..forms.events import EventRecordForm
 from ..models import Channel, Module, ModuleKind
 from ..selectors import events as selectors
-from ..selectors.processes import process_of
 from ..services import events as services
 
 
 def _event_module(procurement: Procurement, process_slug: str, module_id: int) -> Module:
-    """The event module ``module_id`` of the procurement's process (with
-    ``module.process`` and its procurement loaded), or a 404."""
-    process = process_of(procurement, process_slug)
-    if process is None:
-        raise Http404("No such process in this procurement.")
-    module = Module.objects.filter(process=process, pk=module_id, kind=ModuleKind.EVENT).first()
-    if module is None:
-        raise Http404("No such event in this process.")
-    module.process = process
-    return module
+    """The event module ``module_id`` of the procurement's process, or a 404."""
+    return staff_module(procurement, process_slug, module_id, ModuleKind.EVENT)
 
 
 @login_required

@@ -31,10 +31,10 @@ from participai.core.text import render_markdown
 from participai.procurements.access import Action, access_procurement, can
 from participai.procurements.models import Procurement
 
+from ..access import staff_module
 from ..forms.prioritisation import AssistBallotForm, ItemForm
 from ..models import Channel, Module, ModuleKind, PriorityBallot, PriorityItem, Process
 from ..selectors import prioritisation as selectors
-from ..selectors.processes import process_of
 from ..services import participants as participant_services
 from ..services import prioritisation as services
 
@@ -42,16 +42,8 @@ TEMPLATES = "participation/workspace/"
 
 
 def _module(procurement: Procurement, process_slug: str, module_id: int) -> tuple[Process, Module]:
-    process = process_of(procurement, process_slug)
-    if process is None:
-        raise Http404("No such process in this procurement.")
-    module = Module.objects.filter(
-        process=process, pk=module_id, kind=ModuleKind.PRIORITISATION
-    ).first()
-    if module is None:
-        raise Http404("No such prioritisation module in this process.")
-    module.process = process
-    return process, module
+    module = staff_module(procurement, process_slug, module_id, ModuleKind.PRIORITISATION)
+    return module.process, module
 
 
 def _item(module: Module, item_id: int) -> PriorityItem:

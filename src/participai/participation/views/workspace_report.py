@@ -14,7 +14,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,9 +28,9 @@ from participai.procurements import services as procurement_services
 from participai.procurements.access import Action, access_procurement, can
 from participai.procurements.models import DocumentType, Procurement
 
+from ..access import staff_process
 from ..models import Process
 from ..representativeness import MIN_GROUP
-from ..selectors.processes import process_of
 from ..selectors.report import (
     ProcessReport,
     process_report,
@@ -42,13 +42,6 @@ from .demographics_context import panel_context
 from .public.opinions import opinion_map_svg
 
 TEMPLATES = "participation/report/"
-
-
-def _process(procurement: Procurement, slug: str) -> Process:
-    process = process_of(procurement, slug)
-    if process is None:
-        raise Http404("No such process in this procurement.")
-    return process
 
 
 def _sections(reports: list[ProcessReport]) -> list[dict]:
@@ -99,7 +92,7 @@ def _title(procurement: Procurement, process: Process | None) -> str:
 def process_report_page(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     """The report of one process, with links to its PDF and to attach it."""
     procurement = access_procurement(request.user, slug)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     return _page(request, procurement, item, [process_report(item)])
 
 
@@ -151,7 +144,7 @@ def report_pdf_bytes(
 @require_GET
 def process_report_pdf(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     procurement = access_procurement(request.user, slug)
-    item = _process(procurement, process)
+    item = staff_process(procurement, process)
     return _pdf_response(report_pdf_bytes(procurement, item), f"{procurement.slug}-{item.slug}")
 
 
@@ -172,7 +165,7 @@ def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
 @require_POST
 def process_report_attach(request: HttpRequest, slug: str, process: str) -> HttpResponse:
     procurement = access_procurement(request.user, slug)
-    return _attach(request, procurement, _process(procurement, process))
+    return _attach(request, procurement, staff_process(procurement, process))
 
 
 @login_required
