@@ -258,3 +258,15 @@ def test_a_new_comment_asks_for_topics_after_the_commit(
         make_contribution(comments_module, "Evening visits matter to working families.")
     row = TextTopics.objects.get(module=comments_module)
     assert row.computed_at is not None and row.texts_counted == 1
+
+
+def test_a_statement_both_camps_agree_with_is_agreed_across_groups(
+    statements_module, divided, make_contribution
+):
+    _statements, camps = divided
+    shared = make_contribution(statements_module, "Tell people a date for their visit.")
+    for voter in camps[0] + camps[1]:
+        statement_vote(participant=voter, statement=shared, choice="agree")
+    summary = computed(statements_module).summary
+    assert [item["statement"] for item in summary["group_consensus"]] == [shared.pk]
+    assert shared.pk not in {d["statement"] for d in summary["divisive"]}

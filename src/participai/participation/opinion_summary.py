@@ -29,7 +29,12 @@ from typing import Any
 import numpy as np
 
 from participai.deliberation.analysis import ConversationAnalysis
-from participai.deliberation.statements import count_votes
+from participai.deliberation.statements import (
+    count_votes,
+    group_differences,
+    group_informed_consensus,
+    smoothed_probability,
+)
 
 VERSION = 1
 GROUP_CONSENSUS_MAX = 5
@@ -102,8 +107,16 @@ def summarise(
             }
         )
     summary["map"] = _map(analysis)
-    summary["group_consensus"] = _group_consensus(analysis, counts, visible_columns, described)
-    summary["divisive"] = _divisive(analysis, counts, column, described)
+    # The statistics across groups are asked again of the described groups
+    # alone, numbered 0..d-1 (everyone else left out, as Pol.is leaves out
+    # the unclustered).
+    renumbered = np.cumsum(described) - 1
+    labels = groups.group_labels
+    among_described = np.where(
+        (labels >= 0) & described[np.maximum(labels, 0)], renumbered[np.maximum(labels, 0)], -1
+    )
+    summary["group_consensus"] = _group_consensus(analysis, among_described, visible_columns)
+    summary["divisive"] = _divisive(analysis, among_described, counts, column, described)
     return summary
 
 
@@ -123,54 +136,53 @@ def _consensus(analysis: ConversationAnalysis) -> dict[str, list[dict[str, Any]]
 
 
 def _group_consensus(
-    analysis: ConversationAnalysis, counts: Any, visible_columns: list[int], described: np.ndarray
+    analysis: ConversationAnalysis, labels: np.ndarray, visible_columns: list[int]
 ) -> list[dict[str, Any]]:
-    """The statements every described group leans to agree with (smoothed
-    agree share above one half in each), by group-informed consensus over
-    those groups, highest first. Fewer than two described groups: none (a
-    small group's lean would show through)."""
-    if not visible_columns or described.sum() < 2:
+    """The visible statements every described group leans to agree with
+    (smoothed agree share above one half in each), by group-informed
+    consensus over those groups (``labels``), highest first. Fewer than two
+    described groups: none (a small group's lean would show through)."""
+    if not visible_columns or labels.max(initial=-1) < 1:
         return []
+    matrix = analysis.matrix
+    counts = count_votes(matrix, labels)
+    leaning = (smoothed_probability(counts.agree, counts.seen) > 0.5).all(axis=0)
+    scores = group_informed_consensus(matrix, labels)
     columns = np.asarray(sorted(visible_columns))
-    agree = counts.agree[described][:, columns]
-    seen = counts.seen[described][:, columns]
-    smoothed = (agree + 1) / (seen + 2)
-    every_group = (smoothed > 0.5).all(axis=0)
-    scores = smoothed.prod(axis=0)
-    chosen = np.flatnonzero(every_group)
+    chosen = columns[leaning[columns]]
     order = chosen[np.argsort(-scores[chosen], kind="stable")][:GROUP_CONSENSUS_MAX]
-    ids = analysis.matrix.statement_ids
-    return [{"statement": int(ids[columns[i]]), "score": _round(scores[i])} for i in order]
+    ids = matrix.statement_ids
+    return [{"statement": int(ids[c]), "score": _round(scores[c])} for c in order]
 
 
 def _divisive(
-    analysis: ConversationAnalysis, counts: Any, column: dict[int, int], described: np.ndarray
+    analysis: ConversationAnalysis,
+    labels: np.ndarray,
+    counts: Any,
+    column: dict[int, int],
+    described: np.ndarray,
 ) -> list[dict[str, Any]]:
-    """``analysis.differences`` measured again among described groups only:
-    the spread of their smoothed agree shares, largest first; statements
-    that only a small group sets apart are left out. Shares shown are raw,
-    ``None`` for a group that did not see the statement or is too small."""
-    if described.sum() < 2:
-        return []
-    rows = []
-    for item in analysis.differences:
-        c = column[int(item.statement_id)]
-        smoothed = (counts.agree[described, c] + 1) / (counts.seen[described, c] + 2)
-        spread = float(smoothed.max() - smoothed.min())
-        rows.append(
-            {
-                "statement": int(item.statement_id),
-                "spread": _round(spread),
-                "agree_by_group": [
-                    _share(int(counts.agree[g, c]), int(counts.seen[g, c]))
-                    if described[g] and counts.seen[g, c]
-                    else None
-                    for g in range(len(described))
-                ],
-            }
+    """Where the described groups (``labels``) differ most
+    (``group_differences``), with each group's raw agree share to show:
+    ``None`` for a group that did not see the statement or is too small.
+    Statements no described groups differ on are left out."""
+    return [
+        {
+            "statement": int(item.statement_id),
+            "spread": _round(item.spread),
+            "agree_by_group": [
+                _share(int(counts.agree[g, c]), int(counts.seen[g, c]))
+                if described[g] and counts.seen[g, c]
+                else None
+                for g in range(len(described))
+            ],
+        }
+        for item in group_differences(
+            analysis.matrix, labels, moderated_out=analysis.moderated_out
         )
-    rows.sort(key=lambda row: -row["spread"])
-    return [row for row in rows if row["spread"] > 0]
+        if item.spread > 0
+        for c in (column[int(item.statement_id)],)
+    ]
 
 
 def _map(analysis: ConversationAnalysis) -> list[list[float | int]]:
