@@ -4,6 +4,7 @@ attaching it to the procurement's documents for the gate decision."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -151,7 +152,8 @@ def _pdf_text(content: bytes) -> str:
 
 @pytest.fixture
 def free_text(open_process, officer, make_guest):
-    """A survey with a free-text answer that names a person."""
+    """A survey whose free-text answers name a person, enough of them to
+    make a topic (labelled with their words)."""
     from participai.participation.models import QuestionKind
     from participai.participation.services import surveys as survey_services
     from participai.participation.services.processes import module_add
@@ -160,11 +162,14 @@ def free_text(open_process, officer, make_guest):
     question = survey_services.question_add(
         actor=officer, module=survey, kind=QuestionKind.TEXT, text="What else?"
     )
-    survey_services.survey_answer(
-        participant=make_guest(),
-        module=survey,
-        answers={question.pk: "Ann Smith at 12 Elm Road waits since March."},
-    )
+    for text in (
+        "Ann Smith at 12 Elm Road waits since March.",
+        "Ann Smith of Elm Road has waited since March.",
+        "My neighbour Ann Smith on Elm Road still waits.",
+    ):
+        survey_services.survey_answer(
+            participant=make_guest(), module=survey, answers={question.pk: text}
+        )
     insights.topics_compute(module_id=survey.pk)
     return survey
 
@@ -179,6 +184,8 @@ def test_a_published_copy_leaves_out_survey_free_text(client, officer, open_proc
     with document.file.open("rb") as handle:
         published = _pdf_text(handle.read())
     assert "Ann Smith" not in published
+    # Nor the topic's label, made of the answers' own words.
+    assert not re.search(r"\b(smith|elm)\b", published.lower())
     assert "Participation report" in published
 
 

@@ -151,21 +151,15 @@ def publicly_readable(process: Process) -> bool:
 def public_version(reports: list[ProcessReport]) -> list[ProcessReport]:
     """What of ``reports`` may go out with the procurement's public
     documents: only processes anyone may read (the others keep what was said
-    behind their sign-in, as their answers), and no quotes of survey free
-    text, which the survey promises never to show to the public."""
+    behind their sign-in, as their answers), and no topics of survey free
+    text, which the survey promises never to show to the public: neither
+    their quotes nor their labels, which are the texts' own words."""
     public = []
     for report in reports:
         if not publicly_readable(report.process):
             continue
         modules = [
-            replace(
-                row,
-                topics=replace(
-                    row.topics, topics=[replace(t, quotes=[]) for t in row.topics.topics]
-                ),
-            )
-            if row.topics is not None and row.module.kind == ModuleKind.SURVEY
-            else row
+            replace(row, topics=None) if row.module.kind == ModuleKind.SURVEY else row
             for row in report.modules
         ]
         public.append(replace(report, modules=modules))
