@@ -8,6 +8,7 @@ off, secure cookies, HSTS; ``SECRET_KEY`` and ``ALLOWED_HOSTS`` required).
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "participai.engagement",
     "participai.assessment",
     "participai.participation",
+    "participai.tendering",
+    "participai.contracts",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +181,15 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Uploaded documents: what is accepted and how large.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# The least weight (in %) responsible-AI criteria must carry in a tender, per
+# impact level; a body may raise these. An unassessed procurement is held to
+# the strictest (see tendering.scoring.minimum_responsible_ai_weight).
+# Example: TENDER_MIN_RESPONSIBLE_AI_WEIGHT="1:0,2:10,3:20,4:25".
+_MIN_RA_WEIGHTS = os.environ.get("TENDER_MIN_RESPONSIBLE_AI_WEIGHT", "1:0,2:10,3:20,4:25")
+TENDER_MIN_RESPONSIBLE_AI_WEIGHT = {
+    int(level): Decimal(weight)
+    for level, weight in (pair.split(":") for pair in _MIN_RA_WEIGHTS.split(","))
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

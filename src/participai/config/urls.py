@@ -9,6 +9,8 @@ from .api import api
 
 urlpatterns = [
     path("", include("participai.procurements.urls.portal")),
+    # Before the participation processes: "tender" is a reserved process slug.
+    path("p/<slug:slug>/tender/", include("participai.tendering.urls.public")),
     # After the portal, so its own /p/<slug>/documents/… paths win.
     path("p/<slug:slug>/<slug:process>/", include("participai.participation.public_urls")),
     path("participate/you/", include("participai.participation.you_urls")),
@@ -24,6 +26,15 @@ urlpatterns = [
         "workspace/procurements/<slug:slug>/participation/",
         include("participai.participation.workspace_urls"),
     ),
+    path(
+        "workspace/procurements/<slug:slug>/tender/",
+        include("participai.tendering.urls.workspace"),
+    ),
+    path(
+        "workspace/procurements/<slug:slug>/contract/",
+        include("participai.contracts.urls"),
+    ),
+    path("workspace/panel/<slug:slug>/", include("participai.tendering.urls.panel")),
     path(
         "workspace/moderation/<slug:organisation>/",
         include("participai.participation.moderation_urls"),

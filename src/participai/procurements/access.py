@@ -41,6 +41,16 @@ class Action(StrEnum):
     MANAGE_PARTICIPATION = "participation.manage"
     ASSIST_PARTICIPATION = "participation.assist"
     MODERATE = "participation.moderate"
+    PREPARE_TENDER = "tender.prepare"
+    PUBLISH_TENDER = "tender.publish"
+    ANSWER_CLARIFICATION = "tender.clarify"
+    RECORD_BID = "bid.record"
+    VIEW_EVALUATION = "evaluation.view"
+    MANAGE_PANEL = "panel.manage"
+    MODERATE_SCORES = "scores.moderate"
+    AWARD = "tender.award"
+    TEST_SOLUTION = "solution.test"
+    EDIT_CONTRACT = "contract.edit"
 
     @property
     def label(self) -> str:
@@ -62,11 +72,22 @@ ACTION_LABELS = {
     Action.MANAGE_PARTICIPATION: gettext_lazy("set up participation processes"),
     Action.ASSIST_PARTICIPATION: gettext_lazy("enter contributions on someone's behalf"),
     Action.MODERATE: gettext_lazy("moderate contributions"),
+    Action.PREPARE_TENDER: gettext_lazy("write the tender"),
+    Action.PUBLISH_TENDER: gettext_lazy("publish the tender"),
+    Action.ANSWER_CLARIFICATION: gettext_lazy("answer suppliers' questions"),
+    Action.RECORD_BID: gettext_lazy("record bids"),
+    Action.VIEW_EVALUATION: gettext_lazy("follow the evaluation"),
+    Action.MANAGE_PANEL: gettext_lazy("seat the evaluation panel"),
+    Action.MODERATE_SCORES: gettext_lazy("moderate the panel's scores"),
+    Action.AWARD: gettext_lazy("award the contract"),
+    Action.TEST_SOLUTION: gettext_lazy("record tests of the chosen solution"),
+    Action.EDIT_CONTRACT: gettext_lazy("record the contract"),
 }
 
 
 ALL_ROLES = frozenset(Role)
 _LEADS = frozenset({Role.ORG_ADMIN, Role.PROCUREMENT_OFFICER, Role.PROJECT_LEAD})
+_OFFICERS = frozenset({Role.ORG_ADMIN, Role.PROCUREMENT_OFFICER})
 
 # Roles granted each action. ``None`` means "the roles the stage names"
 # (gate decisions: ``Stage.gate_deciders``).
@@ -93,6 +114,20 @@ ROLE_RULES: dict[Action, frozenset[Role] | None] = {
     Action.ASSIST_PARTICIPATION: PROCUREMENT_TEAM | {Role.FACILITATOR},
     # Moderation is kept apart from the team whose plans the comments judge.
     Action.MODERATE: frozenset({Role.ORG_ADMIN, Role.MODERATOR}),
+    Action.PREPARE_TENDER: PROCUREMENT_TEAM,
+    # What bidders answer to is fixed by those answerable for the procedure.
+    Action.PUBLISH_TENDER: _OFFICERS | {Role.LEGAL_OFFICER},
+    Action.ANSWER_CLARIFICATION: PROCUREMENT_TEAM,
+    Action.RECORD_BID: _OFFICERS,
+    # Seeing the evaluation (bids once opened, agreed scores, totals) is for
+    # the team and the auditors; each evaluator's own seat is granted by the
+    # panel, not by a role (``tendering.access``).
+    Action.VIEW_EVALUATION: PROCUREMENT_TEAM | {Role.AUDITOR},
+    Action.MANAGE_PANEL: _OFFICERS,
+    Action.MODERATE_SCORES: _OFFICERS,
+    Action.AWARD: _OFFICERS,
+    Action.TEST_SOLUTION: PROCUREMENT_TEAM,
+    Action.EDIT_CONTRACT: _OFFICERS | {Role.LEGAL_OFFICER},
 }
 
 # The stage feature an action needs, if any.
@@ -101,6 +136,15 @@ STAGE_FEATURES: dict[Action, Feature] = {
     Action.DECIDE_GATE: Feature.GATE,
     Action.ADD_DOCUMENT: Feature.DOCUMENTS,
     Action.EXEMPT_OBLIGATION: Feature.GATE,
+    Action.PREPARE_TENDER: Feature.TENDER,
+    Action.PUBLISH_TENDER: Feature.TENDER,
+    Action.ANSWER_CLARIFICATION: Feature.CLARIFICATIONS,
+    Action.RECORD_BID: Feature.BIDS,
+    Action.MANAGE_PANEL: Feature.EVALUATION,
+    Action.MODERATE_SCORES: Feature.EVALUATION,
+    Action.AWARD: Feature.EVALUATION,
+    Action.TEST_SOLUTION: Feature.SOLUTION_TESTS,
+    Action.EDIT_CONTRACT: Feature.CONTRACT,
 }
 
 # Actions that change the file: refused once the procurement is closed.
@@ -114,6 +158,15 @@ WRITES_ON_PROCUREMENT = frozenset(
         Action.EXEMPT_OBLIGATION,
         Action.MANAGE_PARTICIPATION,
         Action.ASSIST_PARTICIPATION,
+        Action.PREPARE_TENDER,
+        Action.PUBLISH_TENDER,
+        Action.ANSWER_CLARIFICATION,
+        Action.RECORD_BID,
+        Action.MANAGE_PANEL,
+        Action.MODERATE_SCORES,
+        Action.AWARD,
+        Action.TEST_SOLUTION,
+        Action.EDIT_CONTRACT,
     }
 )
 

@@ -32,6 +32,12 @@ class Feature(models.TextChoices):
     EDIT_DEFINITION = "edit_definition", _("Edit the mission and problem")
     DOCUMENTS = "documents", _("Add documents")
     GATE = "gate", _("Record the gate decision")
+    TENDER = "tender", _("Write the tender: requirements, criteria, clauses")
+    CLARIFICATIONS = "clarifications", _("Answer suppliers' questions")
+    BIDS = "bids", _("Record bids")
+    EVALUATION = "evaluation", _("Run the evaluation panel")
+    SOLUTION_TESTS = "solution_tests", _("Test the chosen solution")
+    CONTRACT = "contract", _("Record the contract")
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,11 @@ _OFFICERS = frozenset({Role.ORG_ADMIN, Role.PROCUREMENT_OFFICER})
 _OFFICERS_AND_LEGAL = _OFFICERS | {Role.LEGAL_OFFICER}
 _PURPOSE = frozenset({Feature.EDIT_DEFINITION, Feature.DOCUMENTS, Feature.GATE})
 _LATER = frozenset({Feature.DOCUMENTS, Feature.GATE})
+_MARKET = _PURPOSE | {Feature.CLARIFICATIONS}
+# The panel is seated while the tender is written, so that its members can
+# declare their interests before any bid arrives.
+_SOLICITATION = _LATER | {Feature.TENDER, Feature.CLARIFICATIONS, Feature.EVALUATION}
+_EVALUATION = _LATER | {Feature.CLARIFICATIONS, Feature.BIDS, Feature.EVALUATION}
 
 # Every module kind; narrower sets keep each stage's participation to what
 # can still change its outcome (a tender under evaluation is not redrafted).
@@ -124,7 +135,7 @@ STAGES: tuple[Stage, ...] = (
         name=_("Market engagement"),
         summary=_("Pre-procurement dialogue and open questions to suppliers."),
         ocds_stage="planning",
-        enables=_PURPOSE,
+        enables=_MARKET,
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("market_notice",),
@@ -136,8 +147,8 @@ STAGES: tuple[Stage, ...] = (
         name=_("Solicitation preparation"),
         summary=_("Outcome-based requirements, weighted criteria and contract clauses."),
         ocds_stage="tender",
-        enables=_LATER,
-        gate_checks=("stage_document_present", "obligations_met"),
+        enables=_SOLICITATION,
+        gate_checks=("stage_document_present", "tender_published", "obligations_met"),
         gate_deciders=_OFFICERS_AND_LEGAL,
         expected_documents=("tender_notice",),
         modules=frozenset({"comments", "survey", "prioritisation", "document_review", "event"}),
@@ -148,8 +159,8 @@ STAGES: tuple[Stage, ...] = (
         name=_("Vendor evaluation"),
         summary=_("Bids, independent scoring, the community panel, and the award."),
         ocds_stage="award",
-        enables=_LATER,
-        gate_checks=("stage_document_present", "obligations_met"),
+        enables=_EVALUATION,
+        gate_checks=("stage_document_present", "award_recorded", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("evaluation_report",),
         modules=frozenset({"comments", "event"}),
@@ -160,8 +171,8 @@ STAGES: tuple[Stage, ...] = (
         name=_("Solution evaluation"),
         summary=_("A pilot or test of the chosen solution against the requirements."),
         ocds_stage="award",
-        enables=_LATER,
-        gate_checks=("stage_document_present", "obligations_met"),
+        enables=_LATER | {Feature.SOLUTION_TESTS},
+        gate_checks=("stage_document_present", "requirements_tested", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("evaluation_report",),
         modules=frozenset({"comments", "survey", "statements", "event"}),
@@ -172,8 +183,8 @@ STAGES: tuple[Stage, ...] = (
         name=_("Contract negotiation"),
         summary=_("KPIs, staggered payments, audit rights and the exit plan."),
         ocds_stage="contract",
-        enables=_LATER,
-        gate_checks=("stage_document_present", "obligations_met"),
+        enables=_LATER | {Feature.CONTRACT},
+        gate_checks=("stage_document_present", "contract_recorded", "obligations_met"),
         gate_deciders=_OFFICERS_AND_LEGAL,
         expected_documents=("contract",),
         modules=frozenset({"comments", "document_review", "event"}),

@@ -51,8 +51,9 @@ PROCESS_FIELDS = (
     "contribute_requires",
     "vote_requires",
 )
-# Short names the workspace's own pages use under a procurement's processes.
-RESERVED_SLUGS = frozenset({"new", "report"})
+# Short names that pages of the workspace and the portal use where a
+# procurement's process slugs go (/p/<slug>/tender/, …/report/).
+RESERVED_SLUGS = frozenset({"new", "report", "tender", "monitoring"})
 # A dot vote's budget: enough to spread, few enough to force a choice.
 DOT_BUDGET_RANGE = (1, 100)
 
