@@ -16,6 +16,7 @@ from participai.engagement.api import router as toolbox_router
 from participai.engagement.canvas_api import router as canvas_router
 from participai.participation.api import router as participation_router
 from participai.procurements.api import router as procurements_router
+from participai.tendering.api import router as tendering_router
 
 api = NinjaAPI(
     title="ParticipAI API",
@@ -30,6 +31,7 @@ api = NinjaAPI(
 api.add_router("/procurements", procurements_router)
 api.add_router("/procurements", assessment_router)
 api.add_router("/procurements", canvas_router)
+api.add_router("/procurements", tendering_router)
 api.add_router("/toolbox", toolbox_router)
 api.add_router("", participation_router)
 
