@@ -64,12 +64,28 @@ WRITES = frozenset(
         Action.EXEMPT_OBLIGATION,
         Action.MANAGE_PARTICIPATION,
         Action.ASSIST_PARTICIPATION,
+        Action.PREPARE_TENDER,
+        Action.PUBLISH_TENDER,
+        Action.ANSWER_CLARIFICATION,
+        Action.RECORD_BID,
+        Action.MANAGE_PANEL,
+        Action.MODERATE_SCORES,
+        Action.AWARD,
+        Action.TEST_SOLUTION,
+        Action.EDIT_CONTRACT,
     }
 )
 
 
 def _at_every_stage(*roles: str) -> dict[str, frozenset[str]]:
     return {stage: frozenset(roles) for stage in STAGES}
+
+
+def _only_at(stages: tuple[str, ...], *roles: str) -> dict[str, frozenset[str]]:
+    return {stage: frozenset(roles) if stage in stages else frozenset() for stage in STAGES}
+
+
+TEAM = (ADMIN, OFFICER, LEAD, DATA, LEGAL)
 
 
 EXPECTED: dict[Action, dict[str, frozenset[str]]] = {
@@ -109,6 +125,21 @@ EXPECTED: dict[Action, dict[str, frozenset[str]]] = {
     Action.MANAGE_PARTICIPATION: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL, FACILITATOR),
     Action.ASSIST_PARTICIPATION: _at_every_stage(ADMIN, OFFICER, LEAD, DATA, LEGAL, FACILITATOR),
     Action.MODERATE: _at_every_stage(ADMIN, MODERATOR),
+    Action.PREPARE_TENDER: _only_at(("solicitation_preparation",), *TEAM),
+    Action.PUBLISH_TENDER: _only_at(("solicitation_preparation",), ADMIN, OFFICER, LEGAL),
+    Action.ANSWER_CLARIFICATION: _only_at(
+        ("market_engagement", "solicitation_preparation", "vendor_evaluation"), *TEAM
+    ),
+    Action.RECORD_BID: _only_at(("vendor_evaluation",), ADMIN, OFFICER),
+    # Following the evaluation is reading: the team and the auditors, always.
+    Action.VIEW_EVALUATION: _at_every_stage(*TEAM, AUDITOR),
+    Action.MANAGE_PANEL: _only_at(
+        ("solicitation_preparation", "vendor_evaluation"), ADMIN, OFFICER
+    ),
+    Action.MODERATE_SCORES: _only_at(("vendor_evaluation",), ADMIN, OFFICER),
+    Action.AWARD: _only_at(("vendor_evaluation",), ADMIN, OFFICER),
+    Action.TEST_SOLUTION: _only_at(("solution_evaluation",), *TEAM),
+    Action.EDIT_CONTRACT: _only_at(("contract_negotiation",), ADMIN, OFFICER, LEGAL),
 }
 
 

@@ -140,7 +140,7 @@ STAGE_FEATURES: dict[Action, Feature] = {
     Action.PUBLISH_TENDER: Feature.TENDER,
     Action.ANSWER_CLARIFICATION: Feature.CLARIFICATIONS,
     Action.RECORD_BID: Feature.BIDS,
-    Action.MANAGE_PANEL: Feature.EVALUATION,
+    Action.MANAGE_PANEL: Feature.PANEL,
     Action.MODERATE_SCORES: Feature.EVALUATION,
     Action.AWARD: Feature.EVALUATION,
     Action.TEST_SOLUTION: Feature.SOLUTION_TESTS,

@@ -35,7 +35,8 @@ class Feature(models.TextChoices):
     TENDER = "tender", _("Write the tender: requirements, criteria, clauses")
     CLARIFICATIONS = "clarifications", _("Answer suppliers' questions")
     BIDS = "bids", _("Record bids")
-    EVALUATION = "evaluation", _("Run the evaluation panel")
+    PANEL = "panel", _("Seat the evaluation panel")
+    EVALUATION = "evaluation", _("Moderate the scores and award")
     SOLUTION_TESTS = "solution_tests", _("Test the chosen solution")
     CONTRACT = "contract", _("Record the contract")
 
@@ -74,8 +75,8 @@ _LATER = frozenset({Feature.DOCUMENTS, Feature.GATE})
 _MARKET = _PURPOSE | {Feature.CLARIFICATIONS}
 # The panel is seated while the tender is written, so that its members can
 # declare their interests before any bid arrives.
-_SOLICITATION = _LATER | {Feature.TENDER, Feature.CLARIFICATIONS, Feature.EVALUATION}
-_EVALUATION = _LATER | {Feature.CLARIFICATIONS, Feature.BIDS, Feature.EVALUATION}
+_SOLICITATION = _LATER | {Feature.TENDER, Feature.CLARIFICATIONS, Feature.PANEL}
+_EVALUATION = _LATER | {Feature.CLARIFICATIONS, Feature.BIDS, Feature.PANEL, Feature.EVALUATION}
 
 # Every module kind; narrower sets keep each stage's participation to what
 # can still change its outcome (a tender under evaluation is not redrafted).
