@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from participai.procurements.checks import GateContext, gate_check, prefetch_for_checks
 
+from .selectors import missing_parts
+
 prefetch_for_checks("contract__kpis", "contract__milestones")
 
 
@@ -20,13 +22,7 @@ def _contract_recorded(context: GateContext) -> tuple[bool, str]:
         contract = context.procurement.contract
     except ObjectDoesNotExist:
         return False, _("Record the contract: supplier, value, dates, KPIs, payments, exit plan.")
-    missing = []
-    if not contract.kpis.all():
-        missing.append(_("at least one KPI"))
-    if not contract.milestones.all():
-        missing.append(_("a payment schedule"))
-    if not contract.exit_plan.strip():
-        missing.append(_("an exit plan"))
+    missing = missing_parts(contract)
     if missing:
         return False, _("The contract record still needs: %(missing)s.") % {
             "missing": ", ".join(str(m) for m in missing)

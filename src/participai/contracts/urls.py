@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+"""Staff pages of the contract record, under /workspace/procurements/<slug>/contract/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "contract"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contract, name="contract"),
+    path("start/", views.start, name="start"),
+    path("edit/", views.edit, name="edit"),
+    path("sign/", views.sign, name="sign"),
+    path("kpis/add/", views.kpi_add, name="kpi_add"),
+    path("kpis/<int:kpi_id>/", views.kpi_edit, name="kpi_edit"),
+    path("kpis/<int:kpi_id>/remove/", views.kpi_remove, name="kpi_remove"),
+    path("milestones/add/", views.milestone_add, name="milestone_add"),
+    path("milestones/<int:milestone_id>/", views.milestone_edit, name="milestone_edit"),
+    path(
+        "milestones/<int:milestone_id>/remove/",
+        views.milestone_remove,
+        name="milestone_remove",
+    ),
+]

@@ -26,6 +26,7 @@ from participai.participation import demo as participation_demo
 from participai.participation.services import contributions as contribution_services
 from participai.participation.services import participants as participant_services
 from participai.participation.services import processes as process_services
+from participai.tendering import demo as tender_demo
 
 from . import services
 from .models import DocumentType, EntryRoute, GateOutcome, Procurement
@@ -65,6 +66,8 @@ RESIDENTS = [
     ("resident-joan", "Joan"),
     ("resident-ruth", "Ruth (carer)"),
 ]
+# Sits on an evaluation panel without belonging to any public body.
+INDEPENDENT_EXPERTS = [("expert-ines", "Inés Vidal")]
 
 
 def demo_logins() -> list[Login]:
@@ -76,6 +79,10 @@ def demo_logins() -> list[Login]:
     ):
         logins += [Login(username, f"{role.label} · {org_name}") for username, *_, role in people]
     logins += [Login(username, f"resident ({display})") for username, display in RESIDENTS]
+    logins += [
+        Login(username, f"independent expert on a panel ({display})")
+        for username, display in INDEPENDENT_EXPERTS
+    ]
     return logins
 
 
@@ -226,17 +233,19 @@ def load() -> list[Login]:
             account_services.membership_grant(
                 actor=None, organisation=organisation, user=staff[username], role=role
             )
-    for username, display in RESIDENTS:
-        account_services.user_create(
+    # Residents and experts: no membership; some sit on evaluation panels.
+    people: dict[str, User] = {}
+    for username, display in RESIDENTS + INDEPENDENT_EXPERTS:
+        people[username] = account_services.user_create(
             username=username,
             password=DEMO_PASSWORD,
             email=f"{username}@residents.example",
             display_name=display,
         )
 
-    _social_care_triage(northbridge, staff)
-    _council_tax_chatbot(northbridge, staff)
-    _traffic_signals(vilanova, staff)
+    _social_care_triage(northbridge, staff, people)
+    _council_tax_chatbot(northbridge, staff, people)
+    _traffic_signals(vilanova, staff, people)
     _energy_poverty(altamira, staff)
     _home_care_waiting(altamira, staff)
     participation_demo.compute_insights()
@@ -259,7 +268,9 @@ adult social care; duty social workers and their union; GPs and hospital dischar
 refer; advocacy organisations (Age UK Northbridge, the Deaf Centre)."""
 
 
-def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
+def _social_care_triage(
+    org: Organisation, staff: dict[str, User], people: dict[str, User]
+) -> None:
     officer, lead, legal = staff["nb-officer"], staff["nb-lead"], staff["nb-legal"]
     p = services.procurement_create(
         actor=lead,
@@ -364,6 +375,7 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
         DocumentType.AI_USE_DISCLOSURE,
         DocumentType.HUMAN_OVERSIGHT_PLAN,
     )
+    tender_demo.prepare(officer=officer, procurement=p, plan=tender_demo.triage_plan(p))
     p = _step(
         officer,
         p,
@@ -382,15 +394,7 @@ def _social_care_triage(org: Organisation, staff: dict[str, User]) -> None:
         on=_d("2026-07-10"),
         deciders=[officer, legal],
     )
-    services.document_add(
-        actor=officer,
-        procurement=p,
-        title="Evaluation panel: membership and conflicts register",
-        document_type=DocumentType.OTHER,
-        is_public=False,
-        body="Five evaluators: two officers, one social worker, two community members. "
-        "Declarations of interest received from all five.",
-    )
+    tender_demo.deliver_triage(p, staff, people)
 
 
 def _triage_stakes(lead: User, p: Procurement) -> None:
@@ -415,8 +419,9 @@ def _triage_stakes(lead: User, p: Procurement) -> None:
             "Residents who write little or no English\n"
             "Duty social workers",
             "risks": "Urgent referrals suggested as routine, especially when written by "
-            "families rather than professionals; people with little written English "
-            "under-ranked; social workers deferring to the suggestion.",
+            "families rather than professionals\n"
+            "People with little written English under-ranked\n"
+            "Social workers deferring to the suggestion",
             "oversight_measures": "A duty social worker confirms or changes every suggested "
             "band before it is used, sees the main factors behind it, and records why when "
             "changing it. Weekly sample review by a senior practitioner.",
@@ -610,7 +615,9 @@ def _triage_plan(lead: User, p: Procurement, staff: dict[str, User]) -> None:
     plan_services.plan_recommend(actor=lead, procurement=p)
 
 
-def _council_tax_chatbot(org: Organisation, staff: dict[str, User]) -> None:
+def _council_tax_chatbot(
+    org: Organisation, staff: dict[str, User], people: dict[str, User]
+) -> None:
     officer, lead, legal = staff["nb-officer"], staff["nb-lead"], staff["nb-legal"]
     p = services.procurement_create(
         actor=lead,
@@ -699,6 +706,7 @@ def _council_tax_chatbot(org: Organisation, staff: dict[str, User]) -> None:
             "KPIs: answer accuracy ≥ 95 % on monthly samples; hand-over within one click.",
         ),
     ]
+    delivery: dict = {}  # the tender and panel, carried from stage to stage
     for actor, title, doc_type, on, body in steps:
         if p.stage == "impact_assessment":
             stakes.assess(actor=lead, procurement=p, level=1)
@@ -706,6 +714,7 @@ def _council_tax_chatbot(org: Organisation, staff: dict[str, User]) -> None:
         if actor is lead and p.stage == "engagement_planning":
             services.procurement_publish(actor=officer, procurement=p)
         _evidence(actor, p, *chatbot_evidence.get(p.stage, ()))
+        tender_demo.chatbot_stage(p, staff, people, delivery)
         deciders = [actor] if actor is officer else [actor, officer]
         if p.stage == "contract_negotiation":
             deciders = [officer, legal]
@@ -728,7 +737,7 @@ def _council_tax_chatbot(org: Organisation, staff: dict[str, User]) -> None:
     )
 
 
-def _traffic_signals(org: Organisation, staff: dict[str, User]) -> None:
+def _traffic_signals(org: Organisation, staff: dict[str, User], people: dict[str, User]) -> None:
     officer, lead = staff["vr-officer"], staff["vr-lead"]
     p = services.procurement_create(
         actor=lead,
@@ -768,6 +777,7 @@ def _traffic_signals(org: Organisation, staff: dict[str, User]) -> None:
         (officer, "Pilot agreement", DocumentType.CONTRACT, "2024-10-21"),
         (officer, "Monitoring reports, six months", DocumentType.MONITORING_REPORT, "2025-05-05"),
     ]
+    delivery: dict = {}  # the tender and panel, carried from stage to stage
     for actor, title, doc_type, on in steps:
         if p.stage == "impact_assessment":
             stakes.assess(actor=lead, procurement=p, level=2)
@@ -775,6 +785,7 @@ def _traffic_signals(org: Organisation, staff: dict[str, User]) -> None:
         if p.stage == "engagement_planning":
             services.procurement_publish(actor=officer, procurement=p)
         _evidence(actor, p, *traffic_evidence.get(p.stage, ()))
+        tender_demo.traffic_stage(p, staff, people, delivery)
         p = _step(
             actor,
             p,

@@ -59,10 +59,13 @@ def _requirements_tested(context: GateContext) -> tuple[bool, str]:
     requirements = list(tender.requirements.all()) if tender is not None else []
     if not requirements:
         return False, _("There are no requirements to test the solution against.")
+    # The latest result counts (tests are ordered by date): a requirement
+    # re-tested and found "not tested yet" again is not tested.
     untested = [
         r
         for r in requirements
-        if not any(t.result != TestResult.NOT_TESTED for t in r.solution_tests.all())
+        if not r.solution_tests.all()
+        or list(r.solution_tests.all())[-1].result == TestResult.NOT_TESTED
     ]
     if untested:
         return False, ngettext(

@@ -15,6 +15,7 @@ from participai.accounts.models import Organisation
 from participai.accounts.selectors import organisations_of, roles_by_organisation
 from participai.core.forms import add_service_errors
 from participai.core.selectors import audit_events_for_organisation
+from participai.tendering.selectors.seats import seats_of
 
 from .. import services
 from ..access import (
@@ -55,6 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "moderation_organisations": [
                 o for o in organisations if can_in_organisation(request.user, Action.MODERATE, o)
             ],
+            "panel_seats": seats_of(request.user),
             "questionnaire_organisations": [
                 o
                 for o in organisations
