@@ -259,7 +259,10 @@ def test_the_markdown_holds_the_whole_draft(procurement, tender, officer):
     assert markdown.index("## Outcomes sought") < markdown.index("## Requirements")
     assert "Everyone referred is **seen in time**." in markdown
     assert "### 1. No lock-in (Constraint)\nOpen formats.\nWhere it comes from:\n" in markdown
-    assert "- Consequence: Staff stop reading the notes." in markdown
+    # The review is public: a consequence shows its kind, never its wording,
+    # as on the public governance canvas.
+    assert "- Consequence\n" in markdown
+    assert "Staff stop reading the notes" not in markdown
     assert "| Quality / depth | Quality | 70 % |" in markdown
     assert "### Fairness (30 %)" in markdown
     assert "Assesses: No lock-in." in markdown

@@ -234,6 +234,16 @@ class RequirementSource(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    # The consequence scan and the rights assessment's risks are working
+    # documents the public sees only in aggregate (as on the governance
+    # canvas); what people said and what the stakes demand are public already.
+    INTERNAL_KINDS = frozenset({"consequence", "fria_risk"})
+
+    @property
+    def public_label(self) -> str:
+        """The label the public may read: empty for internal kinds, whose kind alone shows."""
+        return "" if self.kind in self.INTERNAL_KINDS else self.label
+
 
 class CriterionGroup(models.TextChoices):
     QUALITY = "quality", _("Quality")

@@ -385,8 +385,11 @@ def tender_markdown(tender: Tender, *, sources: bool = True) -> str:
             traced = list(requirement.sources.all())
             if traced:
                 lines.append(_("Where it comes from:"))
+                # The review is public: internal sources show their kind only.
                 lines.extend(
-                    f"- {_source_kind(source.kind)}: {_one_line(source.label)}"
+                    f"- {_source_kind(source.kind)}: {_one_line(source.public_label)}"
+                    if source.public_label
+                    else f"- {_source_kind(source.kind)}"
                     for source in traced
                 )
         parts.append("\n".join(lines))
