@@ -358,7 +358,7 @@ def gate_decide(
     return decision
 
 
-def _hash_and_head(upload: IO[bytes]) -> tuple[str, bytes, int]:
+def hash_and_head(upload: IO[bytes]) -> tuple[str, bytes, int]:
     digest = hashlib.sha256()
     head = b""
     size = 0
@@ -417,7 +417,7 @@ def document_add(
         created_by=actor,
     )
     if upload is not None:
-        sha256, head, size = _hash_and_head(upload)
+        sha256, head, size = hash_and_head(upload)
         try:
             kind = check_upload(
                 filename=filename, size=size, head=head, max_bytes=settings.DOCUMENT_MAX_BYTES
