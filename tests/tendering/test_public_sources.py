@@ -20,13 +20,17 @@ def test_the_public_page_names_an_internal_source_by_kind_only(
     requirement = tender.requirements.get()
     consequence = make_consequence(procurement, officer, "Night staff rubber-stamp the bands.")
     RequirementSource.objects.create(
-        requirement=requirement, kind="consequence", consequence=consequence,
+        requirement=requirement,
+        kind="consequence",
+        consequence=consequence,
         label=consequence.description,
     )
     RequirementSource.objects.create(
-        requirement=requirement, kind="obligation", obligation_key="human_final_decision",
+        requirement=requirement,
+        kind="obligation",
+        obligation_key="human_final_decision",
         label="A person takes the final decision.",
-    )  # fmt: skip
+    )
 
     public = client.get(f"/p/{procurement.slug}/tender/").content.decode()
     assert "A consequence from the consequence scan" in public
