@@ -160,6 +160,10 @@ def test_detail_links_every_instrument_of_the_playbook(client, lead, procurement
         f"{base}engagement/plan/",
         f"{base}engagement/canvas/",
         f"{base}participation/",
+        f"{base}tender/",
+        f"{base}tender/evaluation/",
+        f"{base}tender/solution/",
+        f"{base}contract/",
     ]
     for url in links:
         assert client.get(url).status_code == 200, url
