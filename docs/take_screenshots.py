@@ -111,6 +111,22 @@ def shoot(base: str) -> None:
         ):
             page.goto(f"{triage}/{path}")
             page.screenshot(path=OUT / f"{name}.png", full_page=False)
+        page.goto(f"{triage}/tender/")
+        page.screenshot(path=OUT / "tender-workspace.png", full_page=False)
+        chatbot = "council-tax-enquiries-chatbot"
+        page.goto(f"{base}/workspace/procurements/{chatbot}/tender/evaluation/results/")
+        page.screenshot(path=OUT / "evaluation-results.png", full_page=False)
+        page.goto(f"{base}/p/{chatbot}/tender/")
+        page.screenshot(path=OUT / "tender-public.png", full_page=False)
+        # A community member's seat on the triage panel: the scoring sheet.
+        resident = browser.new_page(viewport={"width": 1280, "height": 900})
+        resident.goto(f"{base}/accounts/login/")
+        resident.fill("#id_username", "resident-ruth")
+        resident.fill("#id_password", "participai-demo")
+        resident.click("button[type=submit]:has-text('Log in')")
+        resident.wait_for_url(f"{base}/workspace/")
+        resident.goto(f"{base}/workspace/panel/ai-assisted-triage-of-adult-social-care-referrals/")
+        resident.screenshot(path=OUT / "panel-seat.png", full_page=False)
         browser.close()
     print(f"Screenshots written to {OUT}")
 

@@ -127,7 +127,7 @@ def require_bids_readable(
         if tender.opening_at is None or tender.is_draft:
             raise PermissionDenied(_("Bids stay sealed: the tender is not published yet."))
         raise PermissionDenied(
-            _("Bids are sealed until %(moment)s. No one can read them before.")
+            _("Bids are sealed until %(moment)s: no one can read them before then.")
             % {"moment": date_format(timezone.localtime(tender.opening_at), "DATETIME_FORMAT")}
         )
     seat = seat if seat is not None else panel_seat(user, tender)
