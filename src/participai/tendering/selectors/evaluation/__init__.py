@@ -29,7 +29,7 @@ The modules, all re-exported here (import from this package, not from them):
 
 from __future__ import annotations
 
-from ._common import criterion_specs, formula_scores, judged, scoring_key
+from ._common import criterion_specs, formula_scores, judged, member_scores, scoring_key
 from .page import (
     EvaluationPage,
     ModerationCell,
@@ -61,6 +61,7 @@ __all__ = [
     "evaluation_page",
     "formula_scores",
     "judged",
+    "member_scores",
     "moderation_progress",
     "panel_of",
     "panel_progress",

@@ -5,9 +5,10 @@ the keys, criteria and formula scores handed to the pure ``scoring`` module.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from ... import scoring
-from ...models import Bid, Criterion, ScoringMethod
+from ...models import Bid, Criterion, PanelMember, Score, ScoringMethod
 
 
 def scoring_key(pk: int) -> str:
@@ -51,3 +52,24 @@ def formula_scores(criteria: Iterable[Criterion], bids: Sequence[Bid]) -> dict[s
         for bid_key, value in scoring.price_scores(prices, criterion.scale_max).items():
             fixed[bid_key][scoring_key(criterion.pk)] = value
     return fixed
+
+
+def member_scores(
+    members: Iterable[PanelMember], bids: Iterable[Bid], criteria: Iterable[Criterion]
+) -> dict[str, dict[str, dict[str, Decimal]]]:
+    """``{member key: {bid key: {criterion key: score}}}``: what ``members`` gave
+    ``bids`` on ``criteria`` (the judged ones: pass :func:`judged`'s). One query.
+
+    The caller chooses whose scores count (submitted, clear of conflicts).
+    """
+    table: dict[str, dict[str, dict[str, Decimal]]] = {}
+    rows = Score.objects.filter(
+        member__in=[m.pk for m in members],
+        bid__in=[b.pk for b in bids],
+        criterion__in=[c.pk for c in criteria],
+    ).values_list("member_id", "bid_id", "criterion_id", "score")
+    for member_id, bid_id, criterion_id, score in rows:
+        table.setdefault(scoring_key(member_id), {}).setdefault(scoring_key(bid_id), {})[
+            scoring_key(criterion_id)
+        ] = score
+    return table

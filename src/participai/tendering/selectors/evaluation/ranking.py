@@ -19,11 +19,10 @@ from ...models import (
     ModeratedScore,
     PanelMember,
     PanelMemberKind,
-    Score,
     ScoringMethod,
     Tender,
 )
-from ._common import criterion_specs, formula_scores, judged, scoring_key
+from ._common import criterion_specs, formula_scores, judged, member_scores, scoring_key
 
 SENSITIVITY_DELTA = Decimal(5)
 
@@ -207,13 +206,7 @@ def _panel_parts(
     result.panel_members = len(everyone)
     if not everyone:
         return {}, {}
-    by_member: dict[str, dict[str, dict[str, Decimal]]] = {}
-    for score in Score.objects.filter(
-        member__in=members, bid__in=list(bids), criterion__in=judged(criteria)
-    ):
-        by_member.setdefault(scoring_key(score.member_id), {}).setdefault(
-            scoring_key(score.bid_id), {}
-        )[scoring_key(score.criterion_id)] = score.score
+    by_member = member_scores(members, bids, judged(criteria))
     try:
         whole = scoring.panel_totals(specs, by_member, everyone, fixed=_only_formula(fixed))
         part = (

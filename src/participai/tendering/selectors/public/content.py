@@ -78,6 +78,11 @@ class CriterionView:
     method_label: str
     descriptors: tuple[Descriptor, ...]
 
+    @property
+    def pk(self) -> int:
+        # So that the evaluation's scoring helpers read it as they read a Criterion.
+        return self.id
+
 
 @dataclass(frozen=True)
 class CriterionGroupView:

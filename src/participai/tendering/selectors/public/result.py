@@ -6,7 +6,7 @@ when the tender publishes them."""
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from participai.core.text import render_markdown
 
 from ... import scoring
-from ...models import Bid, BidStatus, PanelMember, PanelMemberKind, Score, ScoringMethod, Tender
+from ...models import Bid, BidStatus, PanelMember, PanelMemberKind, Tender
+from ..evaluation import criterion_specs, formula_scores, judged, member_scores, scoring_key
 from .content import TenderContent
 
 
@@ -156,35 +157,22 @@ def _panel_scores(
     if not evaluated or (not community and not publish):
         return None, () if publish else None
     criteria = content.criteria
-    specs = [
-        scoring.CriterionSpec(
-            key=str(c.id), group=c.group, weight=c.weight, scale_max=c.scale_max, method=c.method
-        )
-        for c in criteria
-    ]
+    specs = criterion_specs(criteria)
     bids = {
-        str(bid.pk): bid
+        scoring_key(bid.pk): bid
         for bid in Bid.objects.filter(tender=tender, status=BidStatus.VALID)
         .only("id", "supplier_name", "price")
         .order_by("id")
     }
-    by_member: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    for member_id, bid_id, criterion_id, score in Score.objects.filter(
-        member__in=[seat.pk for seat in evaluated], bid_id__in=[int(b) for b in bids]
-    ).values_list("member_id", "bid_id", "criterion_id", "score"):
-        by_member[str(member_id)][str(bid_id)][str(criterion_id)] = score
-    fixed: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    by_member = member_scores(evaluated, bids.values(), judged(criteria))
     try:
-        for criterion in criteria:
-            if criterion.method == ScoringMethod.LOWEST_PRICE:
-                prices = {key: bid.price for key, bid in bids.items()}
-                for key, value in scoring.price_scores(prices, criterion.scale_max).items():
-                    fixed[key][str(criterion.id)] = value
+        every = formula_scores(criteria, list(bids.values()))
+        fixed = {key: scores for key, scores in every.items() if scores}
     except ValueError:
         return None, () if publish else None
 
     def totals(members: list[PanelMember]) -> dict[str, Decimal] | None:
-        keys = [str(seat.pk) for seat in members if str(seat.pk) in by_member]
+        keys = [scoring_key(seat.pk) for seat in members if scoring_key(seat.pk) in by_member]
         if not keys:
             return None
         try:
@@ -205,7 +193,7 @@ def _panel_scores(
     if publish:
         rows = []
         for number, seat in enumerate(evaluated, start=1):
-            mine = by_member.get(str(seat.pk), {})
+            mine = by_member.get(scoring_key(seat.pk), {})
             own_totals = totals([seat]) or {}
             rows.append(
                 EvaluatorScores(
@@ -216,7 +204,9 @@ def _panel_scores(
                         EvaluatorBid(
                             supplier=bid.supplier_name,
                             scores=tuple(
-                                fixed.get(key, {}).get(str(c.id), mine.get(key, {}).get(str(c.id)))
+                                fixed.get(key, {}).get(
+                                    scoring_key(c.id), mine.get(key, {}).get(scoring_key(c.id))
+                                )
                                 for c in criteria
                             ),
                             total=own_totals.get(key),
