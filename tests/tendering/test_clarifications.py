@@ -164,7 +164,7 @@ def test_no_question_after_the_clarification_deadline(preparing):
     Tender.objects.filter(pk=tender.pk).update(
         clarification_deadline=timezone.now() - datetime.timedelta(minutes=1)
     )
-    with pytest.raises(ValidationError, match="deadline for questions was"):
+    with pytest.raises(ValidationError, match="deadline for questions has passed"):
         ask(preparing)
     assert not Clarification.objects.exists()
 

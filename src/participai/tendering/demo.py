@@ -497,6 +497,8 @@ def chatbot_plan() -> TenderPlan:
         published_on="2025-05-06",
         opened_on="2025-05-27",
         currency="GBP",
+        # Limited risk under the AI Act: people must be told they talk to an AI system.
+        sources={2: [("obligation", "ai_use_disclosure")]},
     )
 
 

@@ -74,7 +74,7 @@ def asking_state(
     if deadline is not None and (now or timezone.now()) >= deadline:
         return AskingState(
             False,
-            _("The deadline for questions was %(moment)s.")
+            _("The deadline for questions has passed (%(moment)s).")
             % {"moment": date_format(timezone.localtime(deadline), "DATETIME_FORMAT")},
             deadline,
         )
