@@ -259,7 +259,7 @@ def test_the_legal_officer_publishes(client, make_member, org, base, procurement
     assert tender.status == TenderStatus.PUBLISHED
     # Read-only from now on, for the team too.
     html = response.content.decode()
-    assert "What bidders answer to no longer changes." in html
+    assert "what bidders answer to no longer changes." in html
     assert f"{base}requirements/add/" not in html and f"{base}publish/" not in html
 
 
@@ -545,7 +545,7 @@ def test_a_published_tender_is_read_only(client, officer, base, full):
     )
     client.force_login(officer)
     html = client.get(base).content.decode()
-    assert "What bidders answer to no longer changes." in html
+    assert "what bidders answer to no longer changes." in html
     assert "/remove/" not in html and f"{base}publish/" not in html
     before = state(tender)
     for method, suffix, data in writes(base, full):
