@@ -73,6 +73,12 @@ WRITES = frozenset(
         Action.AWARD,
         Action.TEST_SOLUTION,
         Action.EDIT_CONTRACT,
+        Action.RECORD_MEASUREMENT,
+        Action.GRANT_SUPPLIER_ACCESS,
+        Action.DECIDE_PAYMENT,
+        Action.RECORD_AUDIT,
+        Action.TRIAGE_INCIDENT,
+        Action.RECORD_REVIEW,
     }
 )
 
@@ -86,6 +92,7 @@ def _only_at(stages: tuple[str, ...], *roles: str) -> dict[str, frozenset[str]]:
 
 
 TEAM = (ADMIN, OFFICER, LEAD, DATA, LEGAL)
+IMPACT_STAGES = ("contract_monitoring", "review")
 
 
 EXPECTED: dict[Action, dict[str, frozenset[str]]] = {
@@ -140,6 +147,15 @@ EXPECTED: dict[Action, dict[str, frozenset[str]]] = {
     Action.AWARD: _only_at(("vendor_evaluation",), ADMIN, OFFICER),
     Action.TEST_SOLUTION: _only_at(("solution_evaluation",), *TEAM),
     Action.EDIT_CONTRACT: _only_at(("contract_negotiation",), ADMIN, OFFICER, LEGAL),
+    Action.RECORD_MEASUREMENT: _only_at(IMPACT_STAGES, *TEAM),
+    Action.GRANT_SUPPLIER_ACCESS: _only_at(IMPACT_STAGES, ADMIN, OFFICER),
+    Action.DECIDE_PAYMENT: _only_at(IMPACT_STAGES, ADMIN, OFFICER),
+    Action.RECORD_AUDIT: _only_at(IMPACT_STAGES, *TEAM, AUDITOR),
+    Action.TRIAGE_INCIDENT: _only_at(IMPACT_STAGES, *TEAM),
+    Action.RECORD_REVIEW: _only_at(("review",), ADMIN, OFFICER, LEAD),
+    # Lessons are written at any stage, and after a stop too (not a write
+    # refused on a closed procurement).
+    Action.WRITE_LESSONS: _at_every_stage(*TEAM),
 }
 
 

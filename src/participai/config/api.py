@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from participai import __version__
 from participai.assessment.api import router as assessment_router
+from participai.contracts.api import router as contracts_router
 from participai.engagement.api import router as toolbox_router
 from participai.engagement.canvas_api import router as canvas_router
 from participai.participation.api import router as participation_router
@@ -32,6 +33,7 @@ api.add_router("/procurements", procurements_router)
 api.add_router("/procurements", assessment_router)
 api.add_router("/procurements", canvas_router)
 api.add_router("/procurements", tendering_router)
+api.add_router("/procurements", contracts_router)
 api.add_router("/toolbox", toolbox_router)
 api.add_router("", participation_router)
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("participai.procurements.urls.portal")),
     # Before the participation processes: "tender" is a reserved process slug.
     path("p/<slug:slug>/tender/", include("participai.tendering.urls.public")),
+    path("p/<slug:slug>/monitoring/", include("participai.contracts.urlparts.public")),
     # After the portal, so its own /p/<slug>/documents/… paths win.
     path("p/<slug:slug>/<slug:process>/", include("participai.participation.public_urls")),
     path("participate/you/", include("participai.participation.you_urls")),
@@ -35,6 +36,7 @@ urlpatterns = [
         include("participai.contracts.urls"),
     ),
     path("workspace/panel/<slug:slug>/", include("participai.tendering.urls.panel")),
+    path("workspace/supplier/<slug:slug>/", include("participai.contracts.urlparts.supplier")),
     path(
         "workspace/moderation/<slug:organisation>/",
         include("participai.participation.moderation_urls"),

@@ -1,6 +1,6 @@
 """Staff pages of the contract record, under /workspace/procurements/<slug>/contract/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -20,4 +20,10 @@ urlpatterns = [
         views.milestone_remove,
         name="milestone_remove",
     ),
+    # Monitoring under the contract: each part has its own URL module.
+    path("monitoring/", include("participai.contracts.urlparts.monitoring")),
+    path("payments/", include("participai.contracts.urlparts.payments")),
+    path("audits/", include("participai.contracts.urlparts.audits")),
+    path("incidents/", include("participai.contracts.urlparts.incidents")),
+    path("review/", include("participai.contracts.urlparts.review")),
 ]

@@ -51,6 +51,13 @@ class Action(StrEnum):
     AWARD = "tender.award"
     TEST_SOLUTION = "solution.test"
     EDIT_CONTRACT = "contract.edit"
+    RECORD_MEASUREMENT = "kpi.measure"
+    GRANT_SUPPLIER_ACCESS = "supplier.grant"
+    DECIDE_PAYMENT = "payment.decide"
+    RECORD_AUDIT = "audit.record"
+    TRIAGE_INCIDENT = "incident.triage"
+    RECORD_REVIEW = "review.record"
+    WRITE_LESSONS = "lessons.write"
 
     @property
     def label(self) -> str:
@@ -82,6 +89,13 @@ ACTION_LABELS = {
     Action.AWARD: gettext_lazy("award the contract"),
     Action.TEST_SOLUTION: gettext_lazy("record tests of the chosen solution"),
     Action.EDIT_CONTRACT: gettext_lazy("record the contract"),
+    Action.RECORD_MEASUREMENT: gettext_lazy("record KPI measurements"),
+    Action.GRANT_SUPPLIER_ACCESS: gettext_lazy("give the supplier access to the contract"),
+    Action.DECIDE_PAYMENT: gettext_lazy("release or withhold a payment"),
+    Action.RECORD_AUDIT: gettext_lazy("record audits and their findings"),
+    Action.TRIAGE_INCIDENT: gettext_lazy("triage incident reports"),
+    Action.RECORD_REVIEW: gettext_lazy("record the review and its decision"),
+    Action.WRITE_LESSONS: gettext_lazy("write the lessons learned"),
 }
 
 
@@ -128,6 +142,15 @@ ROLE_RULES: dict[Action, frozenset[Role] | None] = {
     Action.AWARD: _OFFICERS,
     Action.TEST_SOLUTION: PROCUREMENT_TEAM,
     Action.EDIT_CONTRACT: _OFFICERS | {Role.LEGAL_OFFICER},
+    Action.RECORD_MEASUREMENT: PROCUREMENT_TEAM,
+    Action.GRANT_SUPPLIER_ACCESS: _OFFICERS,
+    # Money moves on the record of those answerable for the contract.
+    Action.DECIDE_PAYMENT: _OFFICERS,
+    # Auditors record the audits they carry out; the team records the others.
+    Action.RECORD_AUDIT: PROCUREMENT_TEAM | {Role.AUDITOR},
+    Action.TRIAGE_INCIDENT: PROCUREMENT_TEAM,
+    Action.RECORD_REVIEW: _LEADS,
+    Action.WRITE_LESSONS: PROCUREMENT_TEAM,
 }
 
 # The stage feature an action needs, if any.
@@ -145,6 +168,14 @@ STAGE_FEATURES: dict[Action, Feature] = {
     Action.AWARD: Feature.EVALUATION,
     Action.TEST_SOLUTION: Feature.SOLUTION_TESTS,
     Action.EDIT_CONTRACT: Feature.CONTRACT,
+    Action.RECORD_MEASUREMENT: Feature.MONITORING,
+    Action.GRANT_SUPPLIER_ACCESS: Feature.MONITORING,
+    Action.DECIDE_PAYMENT: Feature.MONITORING,
+    Action.RECORD_AUDIT: Feature.MONITORING,
+    Action.TRIAGE_INCIDENT: Feature.MONITORING,
+    Action.RECORD_REVIEW: Feature.REVIEW,
+    # Lessons have no stage feature: they are written at review, or at
+    # whatever gate the procurement was stopped.
 }
 
 # Actions that change the file: refused once the procurement is closed.
@@ -167,6 +198,13 @@ WRITES_ON_PROCUREMENT = frozenset(
         Action.AWARD,
         Action.TEST_SOLUTION,
         Action.EDIT_CONTRACT,
+        Action.RECORD_MEASUREMENT,
+        Action.GRANT_SUPPLIER_ACCESS,
+        Action.DECIDE_PAYMENT,
+        Action.RECORD_AUDIT,
+        Action.TRIAGE_INCIDENT,
+        Action.RECORD_REVIEW,
+        # Not WRITE_LESSONS: a stopped procurement's lessons are written after it closed.
     }
 )
 

@@ -39,6 +39,8 @@ class Feature(models.TextChoices):
     EVALUATION = "evaluation", _("Moderate the scores and award")
     SOLUTION_TESTS = "solution_tests", _("Test the chosen solution")
     CONTRACT = "contract", _("Record the contract")
+    MONITORING = "monitoring", _("Monitor the contract: KPIs, payments, audits, incidents")
+    REVIEW = "review", _("Review the system and decide its future")
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ STAGES: tuple[Stage, ...] = (
         name=_("Contract monitoring"),
         summary=_("KPIs, audits (participatory ones included), incidents and complaints."),
         ocds_stage="implementation",
-        enables=_LATER,
+        enables=_LATER | {Feature.MONITORING},
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("monitoring_report",),
@@ -208,7 +210,7 @@ STAGES: tuple[Stage, ...] = (
         name=_("Review"),
         summary=_("Evaluate, renew, change or exit; lessons published for other public bodies."),
         ocds_stage="implementation",
-        enables=_LATER,
+        enables=_LATER | {Feature.MONITORING, Feature.REVIEW},
         gate_checks=("stage_document_present", "obligations_met"),
         gate_deciders=_OFFICERS,
         expected_documents=("lessons_learned",),

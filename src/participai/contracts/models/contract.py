@@ -112,6 +112,15 @@ class Kpi(TimeStampedModel):
     )
     data_source = models.CharField(_("data source"), max_length=200)
     owner = models.CharField(_("owner"), max_length=200)
+    alert_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who is alerted"),
+        help_text=_("Told when the threshold is breached or a measurement is overdue."),
+    )
     is_public = models.BooleanField(_("public"), default=True)
     disaggregate_by = models.TextField(_("groups it is reported for"), blank=True)
     position = models.PositiveIntegerField(default=0)

@@ -1,0 +1,1 @@
+"""URL modules of monitoring, payments, audits, incidents, review; see contracts/urls.py."""
