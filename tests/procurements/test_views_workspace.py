@@ -164,6 +164,11 @@ def test_detail_links_every_instrument_of_the_playbook(client, lead, procurement
         f"{base}tender/evaluation/",
         f"{base}tender/solution/",
         f"{base}contract/",
+        f"{base}contract/monitoring/",
+        f"{base}contract/payments/",
+        f"{base}contract/audits/",
+        f"{base}contract/incidents/",
+        f"{base}contract/review/",
     ]
     for url in links:
         assert client.get(url).status_code == 200, url

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Public incident reports, under /p/<slug>/monitoring/report/ (namespace "monitoring")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .. import views_public_incidents as views
+
+urlpatterns: list = [
+    path("", views.report, name="report"),
+    path("<str:reference>/", views.report_status, name="report_status"),
+]
