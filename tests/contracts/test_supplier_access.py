@@ -140,3 +140,21 @@ def test_supplier_records_and_imports_through_the_pages(
     good.name = "m.csv"
     assert client.post(url(monitored, "import/"), {"file": good}).status_code == 302
     assert Measurement.objects.count() == 2
+
+
+def test_access_supplier_contract_is_the_suppliers_only_way_in(monitored, officer, make_user):
+    from django.http import Http404
+
+    from participai.contracts.access import access_supplier_contract
+    from participai.contracts.models import SupplierAccess
+
+    contract, supplier = monitored, make_user("civic_chat_analyst")
+    slug = contract.procurement.slug
+    with pytest.raises(Http404):
+        access_supplier_contract(supplier, slug)
+    SupplierAccess.objects.create(contract=contract, user=supplier, granted_by=officer)
+    assert access_supplier_contract(supplier, slug) == contract
+    with pytest.raises(Http404):
+        access_supplier_contract(make_user("stranger"), slug)
+    with pytest.raises(Http404):
+        access_supplier_contract(supplier, "no-such-procurement")

@@ -1,9 +1,8 @@
 """Reads of KPI monitoring: the page of a contract's KPIs (charts, data
 tables, latest status, alerts, supplier access), and the supplier's way in.
 
-:func:`supplier_contract` is the only way the supplier pages reach a
-contract: by a :class:`~participai.contracts.models.SupplierAccess` row of
-the user, else 404 (whether or not the procurement exists).
+The supplier pages reach their contract through
+``contracts.access.access_supplier_contract``.
 """
 
 from __future__ import annotations
@@ -12,10 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
-
-from participai.accounts.models import User
 
 from . import kpi_status
 from .charts import ChartText, TableRow, chart_table, kpi_chart
@@ -23,21 +19,6 @@ from .models import Contract, Kpi, KpiAlert, Measurement, SupplierAccess
 
 # Worst first: the status a KPI shows when its groups differ.
 _SEVERITY = {kpi_status.BREACH: 0, kpi_status.BELOW_TARGET: 1, kpi_status.MET: 2}
-
-
-def supplier_contract(user: User, slug: str) -> Contract:
-    """The contract of procurement ``slug`` if ``user`` has supplier access to
-    it, with its procurement; ``Http404`` otherwise."""
-    if not user.is_authenticated:
-        raise Http404("No such contract among yours.")
-    access = (
-        SupplierAccess.objects.select_related("contract__procurement__organisation")
-        .filter(user=user, contract__procurement__slug=slug)
-        .first()
-    )
-    if access is None:
-        raise Http404("No such contract among yours.")
-    return access.contract
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from . import selectors_monitoring
+from .access import access_supplier_contract
 from .forms_monitoring import CsvImportForm, MeasurementForm
 from .models import ContractStatus, Kpi
 from .services import supplier_may_record
@@ -29,7 +30,7 @@ def _home(slug: str, anchor: str = "") -> HttpResponse:
 
 @login_required
 def contract(request: HttpRequest, slug: str) -> HttpResponse:
-    contract = selectors_monitoring.supplier_contract(request.user, slug)
+    contract = access_supplier_contract(request.user, slug)
     procurement = contract.procurement
     page = selectors_monitoring.monitoring_page(contract, text=chart_text(), with_accesses=False)
     may_record = contract.status == ContractStatus.SIGNED and supplier_may_record(procurement)
@@ -54,7 +55,7 @@ def _context(procurement) -> dict:
 
 @login_required
 def measure(request: HttpRequest, slug: str, kpi_id: int) -> HttpResponse:
-    contract = selectors_monitoring.supplier_contract(request.user, slug)
+    contract = access_supplier_contract(request.user, slug)
     kpi = Kpi.objects.filter(contract=contract, pk=kpi_id).first()
     if kpi is None:
         raise Http404("No such KPI in this contract.")
@@ -69,7 +70,7 @@ def measure(request: HttpRequest, slug: str, kpi_id: int) -> HttpResponse:
 
 @login_required
 def import_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    contract = selectors_monitoring.supplier_contract(request.user, slug)
+    contract = access_supplier_contract(request.user, slug)
     return import_view(
         request,
         contract=contract,
