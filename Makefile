@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python bench/instruments.py
 	$(BIN)/python bench/participation_bench.py
 	$(BIN)/python bench/deliberation_bench.py
+	$(BIN)/python bench/monitoring_bench.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench

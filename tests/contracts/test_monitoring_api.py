@@ -171,3 +171,15 @@ def test_queries_do_not_grow_with_kpis_and_measurements(client, deployed, office
         for month in range(1, 13):
             measure(kpi, datetime.date(2026, month, 1), str(80 + month), officer)
     assert count() == few
+
+
+def test_the_api_does_not_draw_the_charts_it_does_not_carry(monitored_kpi):
+    """The JSON carries values, not pictures: the API builds the dashboard
+    without drawing a chart; the page draws one per KPI."""
+    from participai.contracts import selectors_public
+
+    text = selectors_public.chart_text()
+    assert selectors_public.public_kpi(monitored_kpi, [], text, chart=False).chart_svg == ""
+    assert "<svg" in selectors_public.public_kpi(monitored_kpi, [], text).chart_svg
+    page = selectors_public.public_dashboard(monitored_kpi.contract.procurement, with_charts=False)
+    assert page.kpis and all(kpi.chart_svg == "" for kpi in page.kpis)

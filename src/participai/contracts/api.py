@@ -218,7 +218,7 @@ def get_monitoring(request: HttpRequest, slug: str):
     procurement, is_preview = access_public_procurement(request.user, slug)
     if is_preview:
         raise Http404("No such procurement.")
-    page = public_dashboard(procurement)
+    page = public_dashboard(procurement, with_charts=False)
     contract = page.contract
     data: dict = {
         "slug": procurement.slug,

@@ -185,9 +185,13 @@ def _public_value(kpi: Kpi, m: Measurement, text: charts.ChartText) -> PublicVal
     return PublicValue(m.measured_on, m.group, m.value, state, str(text.statuses[state]))
 
 
-def public_kpi(kpi: Kpi, measurements: list[Measurement], text: charts.ChartText) -> PublicKpi:
+def public_kpi(
+    kpi: Kpi, measurements: list[Measurement], text: charts.ChartText, *, chart: bool = True
+) -> PublicKpi:
     """One public KPI: its values (suppressed under five cases), its latest
-    value per group, and its chart (of the values that may be shown)."""
+    value per group, and its chart (of the values that may be shown) unless
+    ``chart`` is false (the JSON API carries no chart: drawing one costs half
+    of building the dashboard)."""
     values = [_public_value(kpi, m, text) for m in measurements]
     values.sort(key=lambda v: v.group)
     values.sort(key=lambda v: v.measured_on, reverse=True)
@@ -201,15 +205,19 @@ def public_kpi(kpi: Kpi, measurements: list[Measurement], text: charts.ChartText
             series.setdefault(v.group or text.overall, []).append((v.measured_on, v.value))
     else:
         series = [(v.measured_on, v.value) for v in shown]
-    chart_svg = charts.kpi_chart(
-        series,
-        target=kpi.target,
-        threshold=kpi.threshold,
-        direction=kpi.direction,
-        unit=kpi.unit,
-        title=kpi.name,
-        ident=f"kpi-{kpi.pk}",
-        text=text,
+    chart_svg = (
+        charts.kpi_chart(
+            series,
+            target=kpi.target,
+            threshold=kpi.threshold,
+            direction=kpi.direction,
+            unit=kpi.unit,
+            title=kpi.name,
+            ident=f"kpi-{kpi.pk}",
+            text=text,
+        )
+        if chart
+        else ""
     )
     return PublicKpi(
         kpi=kpi,
@@ -219,9 +227,9 @@ def public_kpi(kpi: Kpi, measurements: list[Measurement], text: charts.ChartText
     )
 
 
-def public_kpis(contract: Contract) -> list[PublicKpi]:
-    """The contract's public KPIs in their order, each with its measurements:
-    two queries."""
+def public_kpis(contract: Contract, *, with_charts: bool = True) -> list[PublicKpi]:
+    """The contract's public KPIs in their order, each with its measurements
+    (and its chart, unless ``with_charts`` is false): two queries."""
     kpis = Kpi.objects.filter(contract=contract, is_public=True).prefetch_related(
         Prefetch(
             "measurements",
@@ -231,7 +239,7 @@ def public_kpis(contract: Contract) -> list[PublicKpi]:
         )
     )
     text = chart_text()
-    return [public_kpi(kpi, list(kpi.measurements.all()), text) for kpi in kpis]
+    return [public_kpi(kpi, list(kpi.measurements.all()), text, chart=with_charts) for kpi in kpis]
 
 
 def public_payments(contract: Contract) -> PublicPayments:
@@ -308,9 +316,10 @@ def signed_contract(procurement: Procurement) -> Contract | None:
     return Contract.objects.filter(procurement=procurement, status=ContractStatus.SIGNED).first()
 
 
-def public_dashboard(procurement: Procurement) -> PublicDashboard:
-    """Everything the public dashboard shows (see the module). Without a
-    signed contract, only whether incidents may be reported: one query."""
+def public_dashboard(procurement: Procurement, *, with_charts: bool = True) -> PublicDashboard:
+    """Everything the public dashboard shows (see the module); ``with_charts=False``
+    leaves the KPI charts out (the API). Without a signed contract, only
+    whether incidents may be reported: one query."""
     report_open = procurement.current_stage.enables_feature(Feature.MONITORING)
     contract = signed_contract(procurement)
     if contract is None:
@@ -321,7 +330,7 @@ def public_dashboard(procurement: Procurement) -> PublicDashboard:
         contract=contract,
         report_open=report_open,
         problem_summary=problem_summary(procurement.problem_statement),
-        kpis=public_kpis(contract),
+        kpis=public_kpis(contract, with_charts=with_charts),
         payments=public_payments(contract),
         audits=public_audits(contract),
         incidents=public_aggregate(procurement),
