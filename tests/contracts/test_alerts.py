@@ -101,3 +101,24 @@ def test_resolve(officer, org, make_member, monitored_kpi):
     with pytest.raises(ValidationError, match="already resolved"):
         services.alert_resolve(actor=officer, alert=alert)
     assert services.alert_notify(alert_id=alert.pk) == 0  # resolved: nobody told
+
+
+def test_a_breach_entered_without_notice_raises_the_alert_but_mails_no_one(
+    monitored_kpi, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    import datetime
+    from decimal import Decimal
+
+    from participai.contracts import services
+    from participai.contracts.models import KpiAlert
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.measurement_record(
+            actor=officer,
+            kpi=monitored_kpi,
+            measured_on=datetime.date(2026, 2, 1),
+            value=Decimal("10"),
+            notify=False,
+        )
+    assert KpiAlert.objects.filter(kpi=monitored_kpi, kind="breach").count() == 1
+    assert callbacks == [] and mailoutbox == []

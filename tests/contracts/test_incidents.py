@@ -539,3 +539,19 @@ def test_the_aggregate_reads_two_queries(monitored, django_assert_num_queries):
         report(monitored, contact_email=f"p{n}@example.org")
     with django_assert_num_queries(2):
         public_aggregate(monitored)
+
+
+def test_a_report_entered_without_notice_mails_no_officer(
+    monitored, mailoutbox, django_capture_on_commit_callbacks
+):
+    from participai.contracts import services
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        incident = services.incident_report(
+            procurement=monitored,  # this module's fixture: the procurement itself
+            description="The chatbot did not recognise my street's Welsh name.",
+            contact_email="someone@example.org",
+            notify=False,
+        )
+    assert incident.reference
+    assert callbacks == [] and mailoutbox == []

@@ -132,6 +132,7 @@ def record_year(
                 measured_on=_d(on),
                 value=Decimal(value),
                 note=note if name == ACCURACY else "",
+                notify=False,  # last year's values: nobody needs an email about them today
             )
     if len(lines) > 1:
         services.measurements_import_csv(
@@ -139,6 +140,7 @@ def record_year(
             contract=contract,
             file=io.BytesIO(("\n".join(lines) + "\n").encode()),
             filename="contact-centre-export.csv",
+            notify=False,
         )
     return {
         (m.kpi.name, m.measured_on.isoformat()): m
@@ -252,6 +254,7 @@ def welsh_place_names(*, officer: User, procurement: Procurement, resident: User
         contact_name=resident.display_name,
         contact_email=resident.email,
         user=resident,
+        notify=False,
     )
     services.incident_triage(
         actor=officer,

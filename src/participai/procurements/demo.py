@@ -20,6 +20,7 @@ from participai.accounts.models import Organisation, User
 from participai.accounts.roles import Role
 from participai.assessment import demo as stakes
 from participai.assessment.services import consequences as consequence_services
+from participai.contracts import demo as monitoring_demo
 from participai.engagement.services import actors as actor_services
 from participai.engagement.services import plan as plan_services
 from participai.participation import demo as participation_demo
@@ -83,6 +84,7 @@ def demo_logins() -> list[Login]:
         Login(username, f"independent expert on a panel ({display})")
         for username, display in INDEPENDENT_EXPERTS
     ]
+    logins.append(Login(monitoring_demo.SUPPLIER_USERNAME, "supplier (Civic Chat Ltd)"))
     return logins
 
 
@@ -735,6 +737,7 @@ def _council_tax_chatbot(
         body="Accuracy 96.8 % on 400 sampled answers. Calls down 31 %. 12 complaints, "
         "all about the chatbot not recognising Welsh place names; fixed in March.",
     )
+    monitoring_demo.chatbot_monitoring(p, staff, people, password=DEMO_PASSWORD)
 
 
 def _traffic_signals(org: Organisation, staff: dict[str, User], people: dict[str, User]) -> None:

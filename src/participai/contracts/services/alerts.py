@@ -42,10 +42,11 @@ def _notify_after_commit(alert: KpiAlert) -> None:
     transaction.on_commit(lambda: notify_kpi_alert.enqueue(alert_id=alert_id))
 
 
-def alert_breach(measurement: Measurement) -> KpiAlert | None:
+def alert_breach(measurement: Measurement, *, notify: bool = True) -> KpiAlert | None:
     """Raise the breach alert of ``measurement`` if its value is beyond the
     KPI's threshold and no alert of that period and group exists; its owner
-    is told after commit. Returns the new alert, else ``None``.
+    is told after commit unless ``notify`` is false (past values entered
+    today: the demo). Returns the new alert, else ``None``.
 
     Precondition: inside the transaction that saved the measurement (the
     caller's audit event names the alert).
@@ -68,7 +69,8 @@ def alert_breach(measurement: Measurement) -> KpiAlert | None:
     )
     if not created:
         return None
-    _notify_after_commit(alert)
+    if notify:
+        _notify_after_commit(alert)
     return alert
 
 

@@ -201,8 +201,12 @@ def incident_report(
     contact_name: str = "",
     contact_email: str = "",
     user: User | None = None,
+    notify: bool = True,
 ) -> Incident:
     """Record a report of a problem or harm caused by ``procurement``'s system.
+
+    The officers are emailed after commit unless ``notify`` is false (a
+    report of the past entered today: the demo).
 
     No account needed (``user`` ``None`` or anonymous for a guest). Open while
     :func:`~participai.contracts.selectors_incidents.reporting_state` says so,
@@ -252,8 +256,9 @@ def incident_report(
         affected_someone=incident.affected_someone,
         with_contact=bool(email or user),
     )
-    incident_id = incident.pk
-    transaction.on_commit(lambda: send_incident_notice(incident_id=incident_id))
+    if notify:
+        incident_id = incident.pk
+        transaction.on_commit(lambda: send_incident_notice(incident_id=incident_id))
     return incident
 
 

@@ -124,6 +124,7 @@ def measurement_record(
     note: str = "",
     evidence: IO[bytes] | None = None,
     evidence_name: str = "",
+    notify: bool = True,
 ) -> Measurement:
     """Record one value of ``kpi`` for the period ending ``measured_on``.
 
@@ -184,7 +185,7 @@ def measurement_record(
     if evidence_fields:
         measurement.evidence.save("upload", File(evidence), save=False)
     measurement.save()
-    alert = alert_breach(measurement)
+    alert = alert_breach(measurement, notify=notify)
     _audit(
         actor,
         "contracts.measurement_record",
@@ -217,7 +218,7 @@ def csv_problem_message(problem: csv_measurements.Problem) -> str:
 
 @transaction.atomic
 def measurements_import_csv(
-    *, actor: User, contract: Contract, file: IO[bytes], filename: str = ""
+    *, actor: User, contract: Contract, file: IO[bytes], filename: str = "", notify: bool = True
 ) -> int:
     """Import the measurements of a CSV file (see ``contracts.csv_measurements``
     for its columns) into the contract's KPIs, all or nothing; returns how
@@ -295,7 +296,7 @@ def measurements_import_csv(
     )
     alerts = []
     for measurement in measurements:
-        alert = alert_breach(measurement)
+        alert = alert_breach(measurement, notify=notify)
         if alert is not None:
             alerts.append(alert.pk)
     _audit(
