@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -32,12 +34,17 @@ class DesignSystemForm(forms.Form):
                 field.widget.attrs["class"] = css
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, rename: Mapping[str, str] | None = None
+) -> None:
     """Show a service's ``ValidationError`` on the form: on the field it names
-    when the form has that field, otherwise at the top of the form."""
+    (or the form field ``rename`` maps it to, when the service and the form
+    name it differently) when the form has that field, otherwise at the top."""
+    rename = rename or {}
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
+            name = rename.get(field, field)
+            target = name if name in form.fields else None
             for message in messages:
                 form.add_error(target, message)
     else:

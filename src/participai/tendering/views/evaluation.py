@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -135,7 +134,7 @@ def bid_add(request: HttpRequest, slug: str) -> HttpResponse:
                         actor=request.user, bid=bid, upload=upload, filename=upload.name
                     )
         except ValidationError as error:
-            _add_errors(form, error, {"file": "documents", "title": "documents"})
+            add_service_errors(form, error, rename={"file": "documents", "title": "documents"})
         else:
             messages.success(
                 request,
@@ -149,18 +148,6 @@ def bid_add(request: HttpRequest, slug: str) -> HttpResponse:
         _context(request, procurement, tender, form=form),
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _add_errors(form: Form, error: ValidationError, rename: dict[str, str]) -> None:
-    """Show a service's errors on ``form``, on the form field ``rename`` maps a
-    service field to (a document's errors belong to the documents field)."""
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            target = rename.get(field, field)
-            for message in field_messages:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        add_service_errors(form, error)
 
 
 @login_required
@@ -259,7 +246,7 @@ def panel_add(request: HttpRequest, slug: str) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
             )
         except ValidationError as error:
-            _add_errors(form, error, {"user": "person"})
+            add_service_errors(form, error, rename={"user": "person"})
         else:
             messages.success(
                 request,
